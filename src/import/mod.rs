@@ -1,0 +1,574 @@
+//! `zhiku import`: files, directories and stdin into the store, in one transaction per run.
+//!
+//! Every rejected record is reported as `path:line: reason` and the rest are imported; with
+//! `strict` the first rejection rolls the whole run back. A failure of the store itself (disk
+//! full, killed process) leaves the store exactly as it was before the run.
+
+pub mod markdown;
+pub mod read;
+pub mod record;
+
+use std::fmt;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::FixedOffset;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rusqlite::{Transaction, TransactionBehavior};
+use serde_json::Value;
+
+use crate::store::{NewArticle, Store, StoreError, Upserted, articles};
+use read::{Line, MAX_LINE};
+use record::{Body, to_article};
+
+/// Where records come from.
+pub enum Source {
+    Path(PathBuf),
+    Stdin,
+    /// Bytes compiled into the binary (the sample library), named like a file.
+    Memory {
+        name: String,
+        data: &'static [u8],
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub strict: bool,
+    pub tz: FixedOffset,
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            strict: false,
+            tz: record::china_offset(),
+            progress: false,
+        }
+    }
+}
+
+/// One rejected record (or unreadable file). `line` 0 means the whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub path: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.reason)
+        } else {
+            write!(f, "{}:{}: {}", self.path, self.line, self.reason)
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub inserted: usize,
+    pub updated: usize,
+    pub rejected: Vec<Rejection>,
+    pub files: usize,
+    pub text_bytes: u64,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}\n--strict: the whole run was rolled back; nothing was imported")]
+    Strict(Rejection),
+}
+
+struct Run<'a> {
+    tx: Transaction<'a>,
+    path: PathBuf,
+    opts: Options,
+    now: String,
+    report: Report,
+    progress: Progress,
+}
+
+/// Imports every source into `store` in one transaction.
+pub fn import(
+    store: &mut Store,
+    sources: Vec<Source>,
+    opts: Options,
+) -> Result<Report, ImportError> {
+    store.require_writable("import")?;
+    let start = Instant::now();
+    let path = store.path().to_path_buf();
+    let mut files = Vec::new();
+    let mut early = Vec::new();
+    for s in sources {
+        match s {
+            Source::Path(p) => collect(&p, true, &mut files, &mut early),
+            other => files.push(other),
+        }
+    }
+    let total: u64 = files
+        .iter()
+        .map(|f| match f {
+            Source::Path(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Memory { data, .. } => data.len() as u64,
+            Source::Stdin => 0,
+        })
+        .sum();
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| StoreError::from_sqlite(&path, e))?;
+    let mut run = Run {
+        tx,
+        path: path.clone(),
+        opts,
+        now: articles::now_string(),
+        report: Report::default(),
+        progress: Progress::new(total, opts.progress),
+    };
+    for r in early {
+        run.reject(r)?;
+    }
+    for f in files {
+        run.report.files += 1;
+        run.source(f)?;
+    }
+    run.progress.finish();
+    let Run { tx, mut report, .. } = run;
+    tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// Expands directories (recursively, sorted, hidden entries skipped) into importable files.
+fn collect(p: &Path, explicit: bool, out: &mut Vec<Source>, errs: &mut Vec<Rejection>) {
+    let name = p.display().to_string();
+    let meta = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) => {
+            return errs.push(Rejection {
+                path: name,
+                line: 0,
+                reason: format!("cannot read: {e}"),
+            });
+        }
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                return errs.push(Rejection {
+                    path: name,
+                    line: 0,
+                    reason: format!("cannot read: {e}"),
+                });
+            }
+        };
+        entries.sort();
+        for e in entries {
+            let hidden = e
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            let is_link = std::fs::symlink_metadata(&e)
+                .is_ok_and(|m| m.file_type().is_symlink() && e.is_dir());
+            if !hidden && !is_link {
+                collect(&e, false, out, errs);
+            }
+        }
+    } else if format_of(&name).is_some() {
+        out.push(Source::Path(p.to_path_buf()));
+    } else if explicit {
+        errs.push(Rejection {
+            path: name,
+            line: 0,
+            reason: "unknown format (expected .jsonl, .ndjson, .json, .md or .markdown)".into(),
+        });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Lines,
+    Json,
+    Markdown,
+}
+
+fn format_of(name: &str) -> Option<Format> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => Some(Format::Lines),
+        "json" => Some(Format::Json),
+        "md" | "markdown" => Some(Format::Markdown),
+        _ => None,
+    }
+}
+
+impl Run<'_> {
+    fn reject(&mut self, r: Rejection) -> Result<(), ImportError> {
+        if self.opts.strict {
+            return Err(ImportError::Strict(r));
+        }
+        self.report.rejected.push(r);
+        Ok(())
+    }
+
+    fn accept(&mut self, a: NewArticle) -> Result<(), ImportError> {
+        self.report.text_bytes += (a.title.len() + a.body.len()) as u64;
+        match articles::upsert(&self.tx, &a, &self.now)
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?
+        {
+            (_, Upserted::Inserted) => self.report.inserted += 1,
+            (_, Upserted::Updated) => self.report.updated += 1,
+        }
+        Ok(())
+    }
+
+    fn outcome(
+        &mut self,
+        path: &str,
+        line: usize,
+        r: Result<NewArticle, String>,
+    ) -> Result<(), ImportError> {
+        match r {
+            Ok(a) => self.accept(a),
+            Err(reason) => self.reject(Rejection {
+                path: path.to_owned(),
+                line,
+                reason,
+            }),
+        }
+    }
+
+    fn source(&mut self, s: Source) -> Result<(), ImportError> {
+        match s {
+            Source::Stdin => {
+                let stdin = std::io::stdin();
+                self.lines("-", &mut stdin.lock(), None)
+            }
+            Source::Memory { name, data } => {
+                let fmt = format_of(&name).unwrap_or(Format::Lines);
+                self.bytes(&name, fmt, &mut &data[..], None)
+            }
+            Source::Path(p) => {
+                let name = p.display().to_string();
+                let fmt = format_of(&name).unwrap_or(Format::Lines);
+                match std::fs::File::open(&p) {
+                    Ok(f) => self.bytes(
+                        &name,
+                        fmt,
+                        &mut std::io::BufReader::with_capacity(1 << 16, f),
+                        Some(&p),
+                    ),
+                    Err(e) => self.reject(Rejection {
+                        path: name,
+                        line: 0,
+                        reason: format!("cannot read: {e}"),
+                    }),
+                }
+            }
+        }
+    }
+
+    fn bytes(
+        &mut self,
+        name: &str,
+        fmt: Format,
+        r: &mut dyn BufRead,
+        path: Option<&Path>,
+    ) -> Result<(), ImportError> {
+        let source = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| name.to_owned());
+        if fmt == Format::Lines {
+            return self.lines(name, r, Some(&source));
+        }
+        let data = match read::read_capped(r) {
+            Ok(Ok(d)) => d,
+            Ok(Err(())) => {
+                let reason = format!("file larger than {} MiB", read::MAX_FILE >> 20);
+                return self.reject(Rejection {
+                    path: name.into(),
+                    line: 0,
+                    reason,
+                });
+            }
+            Err(e) => {
+                return self.reject(Rejection {
+                    path: name.into(),
+                    line: 0,
+                    reason: format!("cannot read: {e}"),
+                });
+            }
+        };
+        self.progress.advance(data.len() as u64);
+        let text = match read::utf8(&data) {
+            Ok(t) => read::strip_bom(t),
+            Err(line) => {
+                return self.reject(Rejection {
+                    path: name.into(),
+                    line,
+                    reason: "invalid UTF-8".into(),
+                });
+            }
+        };
+        match fmt {
+            Format::Markdown => {
+                let stem = Path::new(name)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or(name);
+                match markdown::parse(text, stem, self.opts.tz) {
+                    Ok(mut a) => {
+                        a.source_path.get_or_insert(source);
+                        self.accept(a)
+                    }
+                    Err(e) => self.reject(Rejection {
+                        path: name.into(),
+                        line: e.line,
+                        reason: e.reason,
+                    }),
+                }
+            }
+            _ => self.json_array(name, text, &source),
+        }
+    }
+
+    fn json_array(&mut self, name: &str, text: &str, source: &str) -> Result<(), ImportError> {
+        let line_of = |sub: &str| {
+            let off = sub.as_ptr() as usize - text.as_ptr() as usize;
+            text[..off].bytes().filter(|&b| b == b'\n').count() + 1
+        };
+        let items: Vec<&serde_json::value::RawValue> = match serde_json::from_str(text) {
+            Ok(items) => items,
+            Err(_) => match serde_json::from_str::<&serde_json::value::RawValue>(text) {
+                Ok(one) if one.get().trim_start().starts_with('{') => vec![one],
+                Ok(_) => {
+                    let reason = "expected an array of article objects".into();
+                    return self.reject(Rejection {
+                        path: name.into(),
+                        line: 1,
+                        reason,
+                    });
+                }
+                Err(e) => {
+                    return self.reject(Rejection {
+                        path: name.into(),
+                        line: e.line(),
+                        reason: json_reason(&e),
+                    });
+                }
+            },
+        };
+        for raw in items {
+            let line = line_of(raw.get());
+            let r = record_from_json(raw.get(), self.opts.tz, source);
+            self.outcome(name, line, r)?;
+        }
+        Ok(())
+    }
+
+    fn lines(
+        &mut self,
+        name: &str,
+        r: &mut dyn BufRead,
+        source: Option<&str>,
+    ) -> Result<(), ImportError> {
+        let mut buf = Vec::new();
+        let mut line_no = 0;
+        loop {
+            let line = next_line_dyn(r, &mut buf).map_err(|e| StoreError::Io {
+                path: name.into(),
+                source: e,
+            });
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    let reason = e.to_string();
+                    return self.reject(Rejection {
+                        path: name.into(),
+                        line: line_no + 1,
+                        reason,
+                    });
+                }
+            };
+            line_no += 1;
+            let bytes = match line {
+                None => return Ok(()),
+                Some(Line::TooLong) => {
+                    let reason = format!("line longer than {} MiB; skipped", MAX_LINE >> 20);
+                    self.reject(Rejection {
+                        path: name.into(),
+                        line: line_no,
+                        reason,
+                    })?;
+                    continue;
+                }
+                Some(Line::Text(b)) => b,
+            };
+            self.progress.advance(bytes.len() as u64 + 1);
+            let text = match std::str::from_utf8(&bytes) {
+                Ok(t) if line_no == 1 => read::strip_bom(t),
+                Ok(t) => t,
+                Err(_) => {
+                    self.reject(Rejection {
+                        path: name.into(),
+                        line: line_no,
+                        reason: "invalid UTF-8".into(),
+                    })?;
+                    continue;
+                }
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let r = record_from_json(text, self.opts.tz, source.unwrap_or(name));
+            self.outcome(name, line_no, r)?;
+            buf = bytes;
+        }
+    }
+}
+
+fn next_line_dyn(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
+    read::next_line(&mut &mut *r, MAX_LINE, buf)
+}
+
+fn json_reason(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    format!("invalid JSON: {msg}")
+}
+
+/// Parses one JSON record; the source path defaults to the file it came from.
+fn record_from_json(text: &str, tz: FixedOffset, source: &str) -> Result<NewArticle, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| json_reason(&e))?;
+    let Value::Object(obj) = v else {
+        return Err("expected a JSON object (one article per line)".into());
+    };
+    let mut a = to_article(&obj, Body::Field, tz).map_err(|e| e.reason)?;
+    a.source_path.get_or_insert_with(|| source.to_owned());
+    Ok(a)
+}
+
+/// A progress bar on stderr, shown only once a run has taken more than a second.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: u64, enabled: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            enabled,
+            shown: false,
+        }
+    }
+
+    fn advance(&mut self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled && !self.shown && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            self.bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mem(name: &str, data: &'static str) -> Source {
+        Source::Memory {
+            name: name.into(),
+            data: data.as_bytes(),
+        }
+    }
+
+    #[test]
+    fn jsonl_with_a_bad_line_imports_the_rest() {
+        let mut s = Store::open_in_memory().unwrap();
+        let data = "{\"title\":\"a\",\"body\":\"x\"}\n\n{\"title\":\"b\"}\nnot json\n{\"title\":\"c\",\"body\":\"y\",\"views\":-1}\n{\"title\":\"d\",\"body\":\"z\"}\n";
+        let r = import(&mut s, vec![mem("f.jsonl", data)], Options::default()).unwrap();
+        assert_eq!(r.inserted, 2);
+        let lines: Vec<String> = r.rejected.iter().map(|r| r.to_string()).collect();
+        assert_eq!(lines[0], "f.jsonl:3: body: missing (alias: content)");
+        assert!(lines[1].starts_with("f.jsonl:4: invalid JSON"));
+        assert_eq!(
+            lines[2],
+            "f.jsonl:5: views: must be a whole number ≥ 0, got -1"
+        );
+    }
+
+    #[test]
+    fn strict_rolls_back() {
+        let mut s = Store::open_in_memory().unwrap();
+        let data = "{\"title\":\"a\",\"body\":\"x\"}\n{\"title\":\"b\"}\n";
+        let opts = Options {
+            strict: true,
+            ..Options::default()
+        };
+        assert!(matches!(
+            import(&mut s, vec![mem("f.jsonl", data)], opts),
+            Err(ImportError::Strict(_))
+        ));
+        assert_eq!(s.article_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn json_array_reports_element_lines() {
+        let mut s = Store::open_in_memory().unwrap();
+        let data = "[\n {\"title\":\"a\",\"body\":\"x\"},\n {\"title\":\"b\",\"body\":3}\n]";
+        let r = import(&mut s, vec![mem("a.json", data)], Options::default()).unwrap();
+        assert_eq!(r.inserted, 1);
+        assert_eq!(
+            r.rejected[0].to_string(),
+            "a.json:3: body: expected text, got a number"
+        );
+    }
+
+    #[test]
+    fn reimport_is_idempotent() {
+        let mut s = Store::open_in_memory().unwrap();
+        let data = "{\"title\":\"a\",\"body\":\"x\",\"date\":\"2024-01-01\"}\n{\"title\":\"b\",\"body\":\"y\",\"url\":\"http://b\"}\n";
+        import(&mut s, vec![mem("f.jsonl", data)], Options::default()).unwrap();
+        let r = import(&mut s, vec![mem("f.jsonl", data)], Options::default()).unwrap();
+        assert_eq!((r.inserted, r.updated), (0, 2));
+        assert_eq!(s.article_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn deep_json_is_rejected() {
+        let mut s = Store::open_in_memory().unwrap();
+        let deep: &'static str =
+            Box::leak(format!("{}{}\n", "[".repeat(200_000), "]".repeat(200_000)).into_boxed_str());
+        let r = import(&mut s, vec![mem("d.jsonl", deep)], Options::default()).unwrap();
+        assert!(
+            r.rejected[0].reason.contains("recursion limit"),
+            "{:?}",
+            r.rejected
+        );
+    }
+}

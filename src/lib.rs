@@ -1,0 +1,9 @@
+//! zhiku (知库): a terminal reader for a local library of Chinese technical articles.
+//!
+//! Only `ui` depends on ratatui; store, import, search and text are plain library code.
+
+pub mod import;
+pub mod search;
+pub mod store;
+pub mod taxonomy;
+pub mod text;

@@ -1,0 +1,3 @@
+//! Search that works for Chinese: tokenising, the query language, ranking and excerpts.
+
+pub mod tokenize;

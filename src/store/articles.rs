@@ -1,0 +1,409 @@
+//! Articles: the record the importer hands in, upsert by stable id, and reading back.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use super::{Result, Store, StoreError};
+use crate::search::tokenize::index_text;
+use crate::taxonomy::{OTHER, taxonomy};
+
+/// Row id of an article in one store (not stable across stores: use `ext_id` for that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub i64);
+
+/// An article as the importer produced it, already validated and normalised.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewArticle {
+    pub id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub summary: Option<String>,
+    pub author: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub views: u64,
+    pub url: Option<String>,
+    pub source_path: Option<String>,
+}
+
+impl NewArticle {
+    /// The stable external id: the given id, else one derived from the url, else from title
+    /// and date.
+    pub fn ext_id(&self) -> String {
+        if let Some(id) = &self.id {
+            return id.clone();
+        }
+        let (prefix, basis) = match &self.url {
+            Some(url) => ("u", url.clone()),
+            None => {
+                let date = self.published.map(|d| d.to_rfc3339()).unwrap_or_default();
+                (
+                    "t",
+                    format!("{}\u{1f}{}", crate::text::fold_str(&self.title), date),
+                )
+            }
+        };
+        let hash = Sha256::digest(basis.as_bytes());
+        let hex: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        format!("{prefix}-{hex}")
+    }
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Inserted,
+    Updated,
+}
+
+/// Article metadata as lists show it (no body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleMeta {
+    pub id: ArticleId,
+    pub ext_id: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub published: Option<String>,
+    pub views: i64,
+    pub read_count: i64,
+    pub bookmarked: bool,
+}
+
+/// A whole article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub meta: ArticleMeta,
+    pub body: String,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub source_path: Option<String>,
+    pub source_updated: Option<String>,
+    pub imported_at: String,
+    pub updated_at: String,
+}
+
+/// Tags are stored joined by U+001F in query results; this splits them again.
+pub fn encode_tags(tags: &[String]) -> String {
+    tags.join("\u{1f}")
+}
+
+fn decode_tags(s: Option<String>) -> Vec<String> {
+    s.filter(|s| !s.is_empty())
+        .map(|s| s.split('\u{1f}').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The text indexed for an article's tags.
+pub fn tokenize_tags(tags: &[String]) -> String {
+    index_text(&tags.join(" "))
+}
+
+/// SQL selecting the [`ArticleMeta`] columns for `articles a`; append a WHERE/ORDER clause.
+pub const META_SELECT: &str = "SELECT a.id, a.ext_id, a.title, a.author, c.name, \
+    (SELECT group_concat(t.name, char(31)) FROM (SELECT t.name FROM article_tags at \
+       JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id ORDER BY at.position) t), \
+    a.published, a.views, coalesce(u.read_count, 0), u.bookmarked_at IS NOT NULL \
+    FROM articles a JOIN categories c ON c.id = a.category_id \
+    LEFT JOIN user_state u ON u.article_id = a.id";
+
+/// Builds an [`ArticleMeta`] from a row selected with [`META_SELECT`].
+pub fn article_from_row(r: &Row) -> rusqlite::Result<ArticleMeta> {
+    Ok(ArticleMeta {
+        id: ArticleId(r.get(0)?),
+        ext_id: r.get(1)?,
+        title: r.get(2)?,
+        author: r.get(3)?,
+        category: r.get(4)?,
+        tags: decode_tags(r.get(5)?),
+        published: r.get(6)?,
+        views: r.get(7)?,
+        read_count: r.get(8)?,
+        bookmarked: r.get(9)?,
+    })
+}
+
+/// Resolves the category: an explicit zhiku category, else the first taxonomy tag's, else 其他.
+fn resolve_category(a: &NewArticle) -> String {
+    let t = taxonomy();
+    if let Some(c) = &a.category {
+        if let Some(i) = t.category(c) {
+            return t.categories[i].name.clone();
+        }
+        if c.trim() == OTHER {
+            return OTHER.to_owned();
+        }
+    }
+    a.tags
+        .iter()
+        .find_map(|tag| t.tag(tag).map(|(_, ci)| t.categories[ci].name.clone()))
+        .unwrap_or_else(|| OTHER.to_owned())
+}
+
+/// Inserts or updates `a` (identity: its external id) inside an import transaction.
+/// User state (read marks, bookmarks, position) is never touched.
+pub fn upsert(
+    tx: &Transaction,
+    a: &NewArticle,
+    now: &str,
+) -> rusqlite::Result<(ArticleId, Upserted)> {
+    let ext_id = a.ext_id();
+    let category = resolve_category(a);
+    let category_id: i64 = tx.query_row(
+        "SELECT id FROM categories WHERE name = ?1",
+        [&category],
+        |r| r.get(0),
+    )?;
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM articles WHERE ext_id = ?1")?
+        .query_row([&ext_id], |r| r.get(0))
+        .optional()?;
+    let published = a.published.map(|d| d.to_rfc3339());
+    let published_ts = a.published.map(|d| d.timestamp());
+    let updated = a.updated.map(|d| d.to_rfc3339());
+    let (id, what) = match existing {
+        Some(id) => {
+            tx.prepare_cached(
+                "UPDATE articles SET title=?2, body=?3, summary=?4, author=?5, category_id=?6, \
+                 published=?7, published_ts=?8, source_updated=?9, views=?10, url=?11, \
+                 source_path=?12, updated_at=?13 WHERE id=?1",
+            )?
+            .execute(params![
+                id,
+                a.title,
+                a.body,
+                a.summary,
+                a.author,
+                category_id,
+                published,
+                published_ts,
+                updated,
+                a.views as i64,
+                a.url,
+                a.source_path,
+                now
+            ])?;
+            tx.prepare_cached("DELETE FROM fts WHERE rowid = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
+                .execute([id])?;
+            (id, Upserted::Updated)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO articles(ext_id, title, body, summary, author, category_id, published, \
+                 published_ts, source_updated, views, url, source_path, imported_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?
+            .execute(params![
+                ext_id, a.title, a.body, a.summary, a.author, category_id, published, published_ts,
+                updated, a.views as i64, a.url, a.source_path, now
+            ])?;
+            (tx.last_insert_rowid(), Upserted::Inserted)
+        }
+    };
+    let mut tag_names = Vec::with_capacity(a.tags.len());
+    for (pos, tag) in a.tags.iter().enumerate() {
+        let tag_id = tag_id(tx, tag)?;
+        let n = tx
+            .prepare_cached("INSERT OR IGNORE INTO article_tags(article_id, tag_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, tag_id, pos as i64])?;
+        if n > 0 {
+            tag_names.push(tag.clone());
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        id,
+        index_text(&a.title),
+        tokenize_tags(&tag_names),
+        index_text(a.author.as_deref().unwrap_or("")),
+        index_text(&a.body)
+    ])?;
+    Ok((ArticleId(id), what))
+}
+
+/// The id of a tag, created (in category 其他) when it is not yet known.
+fn tag_id(tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
+    let fold = crate::text::fold_str(name.trim());
+    if let Some(id) = tx
+        .prepare_cached("SELECT id FROM tags WHERE fold = ?1")?
+        .query_row([&fold], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(id);
+    }
+    tx.prepare_cached(
+        "INSERT INTO tags(name, fold, category_id, position) \
+         VALUES (?1, ?2, (SELECT id FROM categories WHERE name = ?3), ?4)",
+    )?
+    .execute(params![
+        name.trim(),
+        fold,
+        OTHER,
+        super::schema::OTHER_TAG_POSITION
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The current time as stored in `imported_at`/`updated_at`.
+pub fn now_string() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Reads one article by its external id.
+    pub fn article_by_ext_id(&self, ext_id: &str) -> Result<Option<Article>> {
+        self.article_where(
+            "a.ext_id = ?1",
+            rusqlite::types::Value::Text(ext_id.to_owned()),
+        )
+    }
+
+    /// Reads one article by row id.
+    pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        self.article_where("a.id = ?1", rusqlite::types::Value::Integer(id.0))
+    }
+
+    fn article_where(&self, cond: &str, key: rusqlite::types::Value) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT m.*, a2.body, a2.summary, a2.url, a2.source_path, a2.source_updated, \
+             a2.imported_at, a2.updated_at FROM ({META_SELECT} WHERE {cond}) m \
+             JOIN articles a2 ON a2.id = m.id"
+        );
+        self.conn
+            .query_row(&sql, [key], |r| {
+                Ok(Article {
+                    meta: article_from_row(r)?,
+                    body: r.get(10)?,
+                    summary: r.get(11)?,
+                    url: r.get(12)?,
+                    source_path: r.get(13)?,
+                    source_updated: r.get(14)?,
+                    imported_at: r.get(15)?,
+                    updated_at: r.get(16)?,
+                })
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every article in id order, for export; calls `f` for each.
+    pub fn for_each_article(
+        &self,
+        mut f: impl FnMut(Article) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let ids: Vec<i64> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id FROM articles ORDER BY id")
+                .map_err(|e| self.err(e))?;
+            st.query_map([], |r| r.get(0))
+                .and_then(|m| m.collect())
+                .map_err(|e| self.err(e))?
+        };
+        for id in ids {
+            if let Some(a) = self.article(ArticleId(id))? {
+                f(a).map_err(|e| StoreError::Io {
+                    path: "(output)".into(),
+                    source: e,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of articles.
+    pub fn article_count(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks an article read: bumps the local view count and the read time.
+    pub fn mark_read(&self, id: ArticleId) -> Result<()> {
+        self.require_writable("marking articles read")?;
+        self.conn
+            .execute(
+                "INSERT INTO user_state(article_id, read_count, last_read_at) VALUES (?1, 1, ?2) \
+                 ON CONFLICT(article_id) DO UPDATE SET read_count = read_count + 1, last_read_at = ?2",
+                params![id.0, now_string()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(title: &str, tags: &[&str]) -> NewArticle {
+        NewArticle {
+            title: title.into(),
+            body: "正文".into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn import(store: &mut Store, a: &NewArticle) -> (ArticleId, Upserted) {
+        let tx = store.conn_mut().transaction().unwrap();
+        let r = upsert(&tx, a, "2025-01-01T00:00:00Z").unwrap();
+        tx.commit().unwrap();
+        r
+    }
+
+    #[test]
+    fn category_comes_from_first_taxonomy_tag() {
+        let mut s = Store::open_in_memory().unwrap();
+        let (id, _) = import(&mut s, &art("a", &["转载文章", "redis", "MySQL"]));
+        let a = s.article(id).unwrap().unwrap();
+        assert_eq!(a.meta.category, "中间件与web容器");
+        assert_eq!(a.meta.tags, ["转载文章", "Redis", "MySQL"]);
+    }
+
+    #[test]
+    fn explicit_category_wins_and_unknown_is_other() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut a = art("a", &["Redis"]);
+        a.category = Some("数据库".into());
+        let (id, _) = import(&mut s, &a);
+        assert_eq!(s.article(id).unwrap().unwrap().meta.category, "数据库");
+        let (id, _) = import(&mut s, &art("b", &["随笔"]));
+        assert_eq!(s.article(id).unwrap().unwrap().meta.category, OTHER);
+    }
+
+    #[test]
+    fn reimport_updates_in_place_and_keeps_user_state() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut a = art("a", &["Redis"]);
+        a.id = Some("x1".into());
+        let (id, what) = import(&mut s, &a);
+        assert_eq!(what, Upserted::Inserted);
+        s.mark_read(id).unwrap();
+        a.title = "新标题".into();
+        let (id2, what) = import(&mut s, &a);
+        assert_eq!((id2, what), (id, Upserted::Updated));
+        let got = s.article(id).unwrap().unwrap();
+        assert_eq!(got.meta.title, "新标题");
+        assert_eq!(got.meta.read_count, 1);
+        assert_eq!(s.article_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn derived_ids_are_stable() {
+        let mut a = art("标题", &[]);
+        let t = a.ext_id();
+        assert!(t.starts_with("t-") && t.len() == 14);
+        assert_eq!(t, art("标题", &[]).ext_id());
+        a.url = Some("https://example.com/p/1".into());
+        assert!(a.ext_id().starts_with("u-"));
+    }
+}

@@ -1,0 +1,316 @@
+//! The SQLite article store: opening (and refusing what is not ours), schema, articles, tree.
+
+pub(crate) mod articles;
+mod schema;
+mod tree;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use articles::{
+    Article, ArticleId, ArticleMeta, NewArticle, Upserted, article_from_row, encode_tags,
+    tokenize_tags,
+};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use tree::{CategoryNode, TagNode, Tree};
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// What can go wrong with a store; every message names the file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "no store at {0}: check the path (a store is created by `zhiku --db PATH import FILE`)"
+    )]
+    NotFound(PathBuf),
+    #[error("{0} is not a zhiku store (not an SQLite database); it was left untouched")]
+    NotSqlite(PathBuf),
+    #[error(
+        "{0} is an SQLite database of another program, not a zhiku store; it was left untouched"
+    )]
+    Foreign(PathBuf),
+    #[error(
+        "{path} was written by a newer zhiku (schema {found}, this build reads up to {known}); \
+         upgrade zhiku to open it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i32,
+        known: i32,
+    },
+    #[error(
+        "the store {path} is damaged ({detail}); move it aside and rebuild it by importing your \
+         articles again (or an earlier `zhiku export`) into a new store"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("the store {0} is read-only: {1} needs write access to it and its folder")]
+    ReadOnly(PathBuf, &'static str),
+    #[error(
+        "the disk is full (or the store reached its size limit) while writing {0}; nothing of this run was saved"
+    )]
+    Full(PathBuf),
+    #[error(
+        "the store {0} is locked by another writer (another `zhiku import`?); try again when it has finished"
+    )]
+    Busy(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database error in {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Classifies an SQLite error on the store at `path`.
+    pub fn from_sqlite(path: &Path, e: rusqlite::Error) -> Self {
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::DiskFull) => StoreError::Full(path),
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                StoreError::ReadOnly(path, "this command")
+            }
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(path),
+            _ => StoreError::Sqlite { path, source: e },
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Browse: never creates a file; falls back to read-only when the file cannot be written.
+    Read,
+    /// Write (import, bookmarks): creates a new store when the path does not exist.
+    Write,
+}
+
+/// An open zhiku store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl Store {
+    /// Opens the store at `path`, refusing files that are not zhiku stores without modifying them.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if access == Access::Read {
+                    return Err(StoreError::NotFound(path.to_path_buf()));
+                }
+                return Self::create(path);
+            }
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                });
+            }
+            Ok(_) => {}
+        }
+        check_header(path)?;
+        let probe = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        check_identity(&probe, path)?;
+        drop(probe);
+        let (conn, read_only) =
+            match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+                .and_then(|c| configure(&c, false).map(|_| c))
+            {
+                Ok(c) => (c, false),
+                Err(e) if access == Access::Write => return Err(write_error(path, e)),
+                Err(_) => {
+                    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                        .map_err(|e| StoreError::from_sqlite(path, e))?;
+                    configure(&c, true).map_err(|e| StoreError::from_sqlite(path, e))?;
+                    (c, true)
+                }
+            };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+        };
+        if !read_only {
+            schema::migrate(&mut store.conn).map_err(|e| store.err(e))?;
+        }
+        Ok(store)
+    }
+
+    /// Opens a store read-only (`SQLITE_OPEN_READ_ONLY`), as a worker thread or a test does.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::NotFound(path.to_path_buf()));
+        }
+        check_header(path)?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        check_identity(&conn, path)?;
+        configure(&conn, true).map_err(|e| StoreError::from_sqlite(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+        })
+    }
+
+    fn create(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| write_error(path, e))?;
+        configure(&conn, false).map_err(|e| write_error(path, e))?;
+        schema::migrate(&mut conn).map_err(|e| write_error(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: false,
+        })
+    }
+
+    /// A store in memory, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let mut conn =
+            Connection::open_in_memory().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        configure(&conn, false).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        schema::migrate(&mut conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        Ok(Store {
+            conn,
+            path,
+            read_only: false,
+        })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Fails with [`StoreError::ReadOnly`] naming `what` when the store cannot be written.
+    pub fn require_writable(&self, what: &'static str) -> Result<()> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone(), what));
+        }
+        Ok(())
+    }
+
+    /// Classifies an SQLite error on this store.
+    pub fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, e)
+    }
+
+    /// Size of the store on disk (main file plus WAL), in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        [self.path.as_path(), wal.as_path()]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+
+    /// Reads a user setting (last article, scroll, ...).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Writes a user setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.require_writable("saving reader state")?;
+        self.conn
+            .execute("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2", [key, value])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn write_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    match StoreError::from_sqlite(path, e) {
+        StoreError::ReadOnly(p, _) => StoreError::ReadOnly(p, "writing"),
+        other => other,
+    }
+}
+
+fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    if !read_only {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+    }
+    Ok(())
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let n = f.read(&mut head).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    if n < 16 || &head != SQLITE_MAGIC {
+        return Err(StoreError::NotSqlite(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| StoreError::from_sqlite(path, e))?;
+    if app != APPLICATION_ID {
+        return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| StoreError::from_sqlite(path, e))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}

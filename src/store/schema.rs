@@ -1,0 +1,101 @@
+//! The schema and its migrations, versioned with `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::taxonomy::{OTHER, taxonomy};
+
+/// `PRAGMA application_id` of a zhiku store: "ZHKU".
+pub const APPLICATION_ID: i32 = 0x5A48_4B55;
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i32 = 1;
+/// Position given to tags that are not in the taxonomy (sorted after it, by name).
+pub const OTHER_TAG_POSITION: i64 = 10_000;
+
+const V1: &str = r#"
+CREATE TABLE categories(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL
+);
+CREATE TABLE tags(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    fold TEXT NOT NULL UNIQUE,
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    position INTEGER NOT NULL
+);
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    ext_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    summary TEXT,
+    author TEXT,
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    published TEXT,
+    published_ts INTEGER,
+    source_updated TEXT,
+    views INTEGER NOT NULL DEFAULT 0 CHECK (views >= 0),
+    url TEXT,
+    source_path TEXT,
+    imported_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX articles_category_published ON articles(category_id, published_ts DESC);
+CREATE INDEX articles_published ON articles(published_ts DESC);
+CREATE INDEX articles_author ON articles(author);
+CREATE TABLE article_tags(
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY(article_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);
+CREATE TABLE user_state(
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    read_count INTEGER NOT NULL DEFAULT 0,
+    last_read_at TEXT,
+    bookmarked_at TEXT,
+    scroll INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, tags, author, body,
+    content = '', contentless_delete = 1, tokenize = 'ascii'
+);
+"#;
+
+/// Brings a store to [`SCHEMA_VERSION`] in one immediate transaction: all or nothing.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 1 {
+        tx.execute_batch(V1)?;
+        seed_taxonomy(&tx)?;
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))?;
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
+    tx.commit()
+}
+
+fn seed_taxonomy(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let t = taxonomy();
+    let mut cat = tx.prepare("INSERT INTO categories(id, name, position) VALUES (?1, ?2, ?1)")?;
+    let mut tag =
+        tx.prepare("INSERT INTO tags(name, fold, category_id, position) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut pos = 0i64;
+    for (ci, c) in t.categories.iter().enumerate() {
+        cat.execute(rusqlite::params![ci as i64 + 1, c.name])?;
+        for name in &c.tags {
+            tag.execute(rusqlite::params![
+                name,
+                crate::text::fold_str(name),
+                ci as i64 + 1,
+                pos
+            ])?;
+            pos += 1;
+        }
+    }
+    cat.execute(rusqlite::params![t.categories.len() as i64 + 1, OTHER])?;
+    Ok(())
+}

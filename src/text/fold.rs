@@ -1,0 +1,101 @@
+//! Normalisation at import (NFC, LF line ends) and the folding that search and highlighting share.
+//!
+//! Folding maps a character to the form both the index and the query see: full-width ASCII to
+//! half-width, the ideographic space to a space, letters to lower case. Combining marks left over
+//! after NFC are dropped so that "Zalgo" text still matches its base letters.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Text as it is stored: NFC, `\r\n` and lone `\r` turned into `\n`.
+pub fn normalize_stored(s: &str) -> String {
+    let nfc: String = if unicode_normalization::is_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    };
+    if nfc.contains('\r') {
+        nfc.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        nfc
+    }
+}
+
+/// Folds one character; `None` means the character is dropped (combining marks, format chars).
+pub fn fold_char(c: char) -> Option<char> {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    if is_combining_mark(c) || is_invisible_format(c) {
+        return None;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => Some(c),
+    }
+}
+
+/// Folds a whole string (see [`fold_char`]); NFC is applied first.
+pub fn fold_str(s: &str) -> String {
+    s.nfc().filter_map(fold_char).collect()
+}
+
+/// Zero-width and bidi format characters that carry no searchable content.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// Characters indexed as CJK: Han ideographs (all planes), kana, hangul, bopomofo.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3100}'..='\u{312F}' | '\u{31A0}'..='\u{31BF}'
+        | '\u{31F0}'..='\u{31FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{323AF}'
+        | '\u{3005}' | '\u{3007}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_case_fold() {
+        assert_eq!(fold_str("ＡＢＣ，Ｒｅｄｉｓ"), "abc,redis");
+        assert_eq!(fold_str("ÄÖ Straße"), "äö straße");
+        assert_eq!(fold_str("中文\u{3000}数据"), "中文 数据");
+    }
+
+    #[test]
+    fn nfd_input_folds_like_nfc() {
+        assert_eq!(fold_str("cafe\u{301}"), fold_str("café"));
+    }
+
+    #[test]
+    fn zalgo_and_zero_width_dropped() {
+        let zalgo = format!("a{}b", "\u{301}\u{302}".repeat(50));
+        assert_eq!(fold_str(&zalgo), "áb".nfc().collect::<String>());
+        assert_eq!(fold_str("备\u{200B}份"), "备份");
+    }
+
+    #[test]
+    fn stored_text_is_nfc_with_lf() {
+        assert_eq!(normalize_stored("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(normalize_stored("e\u{301}"), "é");
+    }
+
+    #[test]
+    fn cjk_classes() {
+        assert!(is_cjk('数'));
+        assert!(is_cjk('カ'));
+        assert!(!is_cjk('，'));
+        assert!(!is_cjk('a'));
+    }
+}
