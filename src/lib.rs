@@ -2,7 +2,9 @@
 //!
 //! Only `ui` depends on ratatui; store, import, search and text are plain library code.
 
+pub mod cli;
 pub mod import;
+pub mod sample;
 pub mod search;
 pub mod store;
 pub mod taxonomy;

@@ -1,3 +1,8 @@
 //! Search that works for Chinese: tokenising, the query language, ranking and excerpts.
 
+pub mod engine;
+pub mod highlight;
+pub mod query;
 pub mod tokenize;
+
+pub use engine::{BROAD, COUNT_CAP, Hit, Request, Results, Scope, Sort, search};

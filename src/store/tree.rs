@@ -34,10 +34,13 @@ impl Store {
     /// only when some article carries them.
     pub fn tree(&self) -> Result<Tree> {
         let conn = self.conn();
+        // A category holds the articles filed under it and those carrying one of its tags.
         let mut cats = conn
             .prepare(
-                "SELECT c.id, c.name, (SELECT count(*) FROM articles a WHERE a.category_id = c.id) \
-                 FROM categories c ORDER BY c.position",
+                "SELECT c.id, c.name, coalesce(m.n, 0) FROM categories c LEFT JOIN \
+                 (SELECT cat, count(*) n FROM (SELECT category_id cat, id aid FROM articles UNION \
+                  SELECT t.category_id, x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id) \
+                  GROUP BY cat) m ON m.cat = c.id ORDER BY c.position",
             )
             .map_err(|e| self.err(e))?;
         let mut tags = conn
@@ -62,13 +65,13 @@ impl Store {
                 })
                 .and_then(|m| m.collect())
                 .map_err(|e| self.err(e))?;
-            tree.total += count;
             tree.categories.push(CategoryNode {
                 name,
                 count,
                 tags: tag_nodes,
             });
         }
+        tree.total = self.article_count()?;
         Ok(tree)
     }
 
@@ -116,6 +119,7 @@ mod tests {
         assert_eq!(t.categories[0].name, "前端技术");
         let mw = &t.categories[5];
         assert_eq!((mw.name.as_str(), mw.count), ("中间件与web容器", 2));
+        assert_eq!(t.categories.last().unwrap().count, 1);
         let redis = mw.tags.iter().find(|t| t.name == "Redis").unwrap();
         assert_eq!(redis.count, 2);
         let other = t.categories.last().unwrap();

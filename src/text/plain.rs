@@ -1,10 +1,24 @@
 //! Markup to plain text for excerpts: Markdown syntax and HTML tags removed, entities decoded,
 //! whitespace collapsed. Fast and forgiving, so it can run on any window cut out of a body.
 
-/// Plain one-line text of a Markdown/HTML fragment.
+/// Plain one-line text of a Markdown/HTML fragment that starts at the start of a line.
 pub fn strip_markup(s: &str) -> String {
+    strip(s, true)
+}
+
+/// Like [`strip_markup`] for a fragment cut from the middle of a line: its first line carries
+/// no block markers (a leading `42. ` is text, not a list item).
+pub fn strip_markup_inline(s: &str) -> String {
+    strip(s, false)
+}
+
+fn strip(s: &str, at_line_start: bool) -> String {
     let mut out = String::with_capacity(s.len());
-    for line in s.lines() {
+    for (i, line) in s.lines().enumerate() {
+        if i == 0 && !at_line_start {
+            inline(line, &mut out);
+            continue;
+        }
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") || is_table_rule(t) {
             continue;
@@ -64,11 +78,17 @@ fn inline(t: &str, out: &mut String) {
                 rest = rest.find(')').map_or("", |e| &rest[e + 1..]);
                 continue;
             }
-            '*' | '`' | '[' | '|' | '~' => {
-                if c == '|' {
-                    out.push(' ');
-                }
+            '[' if rest[1..].contains("](") => {}
+            '*' if rest.starts_with("**") => {
+                rest = &rest[2..];
+                continue;
             }
+            '~' if rest.starts_with("~~") => {
+                rest = &rest[2..];
+                continue;
+            }
+            '`' => {}
+            '|' => out.push(' '),
             _ => out.push(c),
         }
         rest = &rest[c.len_utf8()..];
@@ -166,6 +186,18 @@ mod tests {
             "a <b> c数"
         );
         assert_eq!(strip_markup("1 < 2 && 3"), "1 < 2 && 3");
+    }
+
+    #[test]
+    fn code_keeps_its_characters() {
+        assert_eq!(
+            strip_markup("find -name '*.gz' \"${A[@]}\""),
+            "find -name '*.gz' \"${A[@]}\""
+        );
+        assert_eq!(
+            strip_markup_inline("42. DB::Exception"),
+            "42. DB::Exception"
+        );
     }
 
     #[test]

@@ -1,0 +1,381 @@
+//! The command line: `zhiku [--db PATH] [import|export|stats|search|show]`; no command opens
+//! the reader. Everything printed that came from articles or files is sanitised first.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::import::{self, ImportError, Source, record};
+use crate::search::{Request, Scope, search};
+use crate::store::{Access, Store, StoreError};
+use crate::text::sanitize::escape_for_terminal;
+use crate::text::{sanitize_line, str_width, width::ellipsize};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zhiku",
+    version,
+    about = "知库: a terminal reader for your library of Chinese technical articles"
+)]
+pub struct Cli {
+    /// The store to use (default: zhiku.db in the user data folder, created with the sample library)
+    #[arg(long, global = true, env = "ZHIKU_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import articles: .jsonl/.ndjson, .json arrays, Markdown with front matter; `-` reads JSON Lines from stdin
+    Import(ImportArgs),
+    /// Write every article as JSON Lines in the import format
+    Export {
+        /// Write to FILE instead of stdout
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Articles, tags, categories with counts, date range, store size and path
+    Stats,
+    /// Search like the reader does and print the results
+    Search {
+        /// The query: words, "phrases", -exclusions (after `--`), tag: cat: author: since: until:
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// JSON Lines instead of text
+        #[arg(long)]
+        json: bool,
+        /// Output width for text (default: the terminal's, else 80)
+        #[arg(long)]
+        width: Option<usize>,
+    },
+    /// Print one article as plain text
+    Show {
+        /// The article's id (as `search` and `export` print it)
+        id: String,
+        #[arg(long)]
+        width: Option<usize>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or folders (searched recursively); `-` for JSON Lines on stdin
+    #[arg(required_unless_present = "sample")]
+    pub paths: Vec<PathBuf>,
+    /// Reject the whole run at the first bad record
+    #[arg(long)]
+    pub strict: bool,
+    /// Offset for dates written without one (default +08:00)
+    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
+    pub tz: Option<chrono::FixedOffset>,
+    /// Import the bundled sample library
+    #[arg(long)]
+    pub sample: bool,
+}
+
+fn parse_tz(s: &str) -> Result<chrono::FixedOffset, String> {
+    record::parse_offset(s).ok_or_else(|| format!("not an offset: {s:?} (use +08:00, -0500, UTC)"))
+}
+
+/// A failure that ends the command: printed escaped, exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Message(String),
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The default store's path.
+pub fn default_db() -> Result<PathBuf, CliError> {
+    let dirs = directories::ProjectDirs::from("", "", "zhiku").ok_or_else(|| {
+        CliError::Message("cannot find a home folder for the default store; pass --db PATH".into())
+    })?;
+    Ok(dirs.data_dir().join("zhiku.db"))
+}
+
+/// Opens the store the command line names; the default store is created and filled with the
+/// sample library on first use.
+pub fn open_store(db: &Option<PathBuf>, access: Access) -> Result<Store, CliError> {
+    if let Some(p) = db {
+        return Ok(Store::open(p, access)?);
+    }
+    let path = default_db()?;
+    if path.exists() {
+        return Ok(Store::open(&path, access)?);
+    }
+    let mut store = Store::open(&path, Access::Write)?;
+    import::import(
+        &mut store,
+        crate::sample::sources(),
+        import::Options::default(),
+    )
+    .map_err(|e| match e {
+        ImportError::Store(s) => CliError::Store(s),
+        other => CliError::Message(other.to_string()),
+    })?;
+    Ok(store)
+}
+
+/// Runs a subcommand; returns the exit status.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        None => Err(CliError::Message("no command".into())),
+        Some(Command::Import(args)) => import_cmd(&cli.db, args),
+        Some(Command::Export { out }) => export_cmd(&cli.db, out),
+        Some(Command::Stats) => stats_cmd(&cli.db),
+        Some(Command::Search {
+            query,
+            limit,
+            json,
+            width,
+        }) => search_cmd(&cli.db, &query.join(" "), limit, json, width),
+        Some(Command::Show { id, width }) => show_cmd(&cli.db, &id, width),
+    }
+}
+
+fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliError> {
+    let mut store = open_store(db, Access::Write)?;
+    let mut sources: Vec<Source> = Vec::new();
+    if args.sample {
+        sources.extend(crate::sample::sources());
+    }
+    for p in args.paths {
+        sources.push(if p.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(p)
+        });
+    }
+    let opts = import::Options {
+        strict: args.strict,
+        tz: args.tz.unwrap_or_else(record::china_offset),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let report = match import::import(&mut store, sources, opts) {
+        Ok(r) => r,
+        Err(ImportError::Strict(r)) => {
+            eprintln!("{}", escape_for_terminal(&r.to_string()));
+            eprintln!("--strict: the whole run was rolled back; nothing was imported");
+            return Ok(ExitCode::from(1));
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    for r in &report.rejected {
+        eprintln!("{}", escape_for_terminal(&r.to_string()));
+    }
+    eprintln!(
+        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files) → {}",
+        report.inserted,
+        report.updated,
+        report.rejected.len(),
+        report.elapsed.as_secs_f64(),
+        report.files,
+        escape_for_terminal(&store.path().display().to_string()),
+    );
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn export_cmd(db: &Option<PathBuf>, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let mut w: Box<dyn Write> = match &out {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    store.for_each_article(|a| {
+        let mut obj = serde_json::Map::new();
+        obj.insert("id".into(), a.meta.ext_id.into());
+        obj.insert("title".into(), a.meta.title.into());
+        obj.insert("body".into(), a.body.into());
+        obj.insert("tags".into(), a.meta.tags.into());
+        obj.insert("category".into(), a.meta.category.into());
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                obj.insert(k.into(), v.into());
+            }
+        };
+        put("author", a.meta.author);
+        put("published", a.meta.published);
+        put("updated", a.source_updated);
+        put("summary", a.summary);
+        put("url", a.url);
+        put("source", a.source_path);
+        obj.insert("views".into(), a.meta.views.into());
+        serde_json::to_writer(&mut w, &obj)?;
+        w.write_all(b"\n")
+    })?;
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let tree = store.tree()?;
+    let tags = store.conn().query_row(
+        "SELECT count(*) FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags x WHERE x.tag_id = t.id)",
+        [],
+        |r| r.get::<_, i64>(0),
+    ).map_err(|e| store.err(e))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "store     {}",
+        escape_for_terminal(&store.path().display().to_string())
+    )?;
+    writeln!(
+        out,
+        "size      {:.1} MiB",
+        store.size_on_disk() as f64 / (1024.0 * 1024.0)
+    )?;
+    writeln!(out, "articles  {}", tree.total)?;
+    writeln!(out, "tags      {tags} in use")?;
+    if let Some((a, b)) = store.date_range()? {
+        writeln!(
+            out,
+            "dates     {} … {}",
+            &a[..10.min(a.len())],
+            &b[..10.min(b.len())]
+        )?;
+    }
+    writeln!(out, "categories")?;
+    for c in &tree.categories {
+        let pad = 20usize.saturating_sub(str_width(&c.name));
+        writeln!(
+            out,
+            "  {}{} {:>6}",
+            sanitize_line(&c.name),
+            " ".repeat(pad),
+            c.count
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Output width: `--width`, else the terminal's (COLUMNS or the tty), else 80.
+fn term_width(given: Option<usize>) -> usize {
+    let tty = || {
+        std::io::stdout().is_terminal().then(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .or_else(|| {
+                    ratatui::crossterm::terminal::size()
+                        .ok()
+                        .map(|(w, _)| w as usize)
+                })
+        })?
+    };
+    given.or_else(tty).unwrap_or(80).clamp(20, 400)
+}
+
+fn search_cmd(
+    db: &Option<PathBuf>,
+    query: &str,
+    limit: usize,
+    json: bool,
+    width: Option<usize>,
+) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let width = term_width(width);
+    let mut req = Request::new(query);
+    req.limit = limit;
+    req.excerpt_width = width.saturating_sub(2);
+    req.scope = Scope::All;
+    let res = search(store.conn(), &req).map_err(|e| store.err(e))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        for h in &res.hits {
+            let v = serde_json::json!({
+                "id": h.meta.ext_id, "title": h.meta.title, "tags": h.meta.tags,
+                "category": h.meta.category, "author": h.meta.author, "published": h.meta.published,
+                "views": h.meta.views, "score": h.score, "tier": h.tier, "excerpt": h.excerpt,
+                "title_matches": h.title_matches.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                "excerpt_matches": h.excerpt_matches.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{v}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{} 条结果 ⋅ {:.1} ms",
+        res.total_label(),
+        res.elapsed.as_secs_f64() * 1000.0
+    )?;
+    for h in &res.hits {
+        let tags: String = h
+            .meta
+            .tags
+            .iter()
+            .map(|t| format!("[{}]", sanitize_line(t)))
+            .collect();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            ellipsize(&format!("{tags} {}", sanitize_line(&h.meta.title)), width)
+        )?;
+        writeln!(
+            out,
+            "  {}",
+            ellipsize(&sanitize_line(&h.excerpt), width.saturating_sub(2))
+        )?;
+        writeln!(
+            out,
+            "  {}",
+            ellipsize(&meta_line(&h.meta), width.saturating_sub(2))
+        )?;
+        writeln!(out, "  id: {}", sanitize_line(&h.meta.ext_id))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流`
+pub fn meta_line(m: &crate::store::ArticleMeta) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &m.published {
+        parts.push(p.chars().take(10).collect::<String>());
+    }
+    parts.push(format!("{} 阅读", m.views));
+    if let Some(a) = &m.author {
+        parts.push(sanitize_line(a));
+    }
+    parts.join(" ⋅ ")
+}
+
+fn show_cmd(db: &Option<PathBuf>, id: &str, width: Option<usize>) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let Some(a) = store.article_by_ext_id(id)? else {
+        return Err(CliError::Message(format!(
+            "no article with id {id:?} (ids are shown by `zhiku search`)"
+        )));
+    };
+    let width = term_width(width);
+    let mut out = std::io::stdout().lock();
+    for line in crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), width) {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, "{}", meta_line(&a.meta))?;
+    let tags: String = a
+        .meta
+        .tags
+        .iter()
+        .map(|t| format!("[{}]", sanitize_line(t)))
+        .collect();
+    writeln!(out, "{tags}\n")?;
+    for line in crate::text::wrap::wrap_text(&crate::text::sanitize(&a.body), width) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

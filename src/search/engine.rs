@@ -1,0 +1,581 @@
+//! Running a query: tiers of FTS5 expressions (whole query, all terms, all words, any word),
+//! BM25 ranking with title and tag hits weighted above body hits, and a bounded plan for very
+//! broad queries so no query ranks more than [`BROAD`] articles.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+
+use super::highlight::{Needle, excerpt, find_matches};
+use super::query::{Query, Term, parse};
+use super::tokenize::{Run, runs};
+use crate::store::{ArticleId, ArticleMeta, article_from_row, articles::META_SELECT};
+use crate::text::fold_str;
+
+/// More matches than this are "broad": they are not ranked by BM25 in full (see README).
+pub const BROAD: usize = 10_000;
+/// Counts stop here; the UI shows "10,000+".
+pub const COUNT_CAP: usize = BROAD + 1;
+const BM25: &str = "bm25(fts, 10.0, 6.0, 3.0, 1.0)";
+
+/// Where a search looks, chosen in the tree pane.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    Category(String),
+    Tag(String),
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    MostViewed,
+    Oldest,
+}
+
+impl Sort {
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Relevance | Sort::Newest => "a.published_ts DESC, a.id DESC",
+            Sort::MostViewed => "a.views DESC, a.published_ts DESC",
+            Sort::Oldest => "a.published_ts ASC, a.id ASC",
+        }
+    }
+}
+
+/// A search to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub text: String,
+    /// The text is being typed: its last Latin word is a prefix.
+    pub typing: bool,
+    pub scope: Scope,
+    pub sort: Sort,
+    pub limit: usize,
+    /// Display width of excerpts, in columns.
+    pub excerpt_width: usize,
+}
+
+impl Request {
+    pub fn new(text: &str) -> Self {
+        Request {
+            text: text.to_owned(),
+            typing: false,
+            scope: Scope::All,
+            sort: Sort::Relevance,
+            limit: 50,
+            excerpt_width: 60,
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub meta: ArticleMeta,
+    /// BM25 score (lower is better); 0 when not ranked by relevance.
+    pub score: f64,
+    /// 0 whole query, 1 all terms, 2 all words, 3 some words; 0 without text.
+    pub tier: u8,
+    pub excerpt: String,
+    pub excerpt_matches: Vec<std::ops::Range<usize>>,
+    pub title_matches: Vec<std::ops::Range<usize>>,
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Matching articles, counted up to [`COUNT_CAP`].
+    pub total: usize,
+    /// Needles for highlighting matches in the reader.
+    pub needles: Vec<Needle>,
+    pub elapsed: Duration,
+}
+
+impl Results {
+    /// "1,234" or "10,000+".
+    pub fn total_label(&self) -> String {
+        if self.total >= COUNT_CAP {
+            format!("{}+", group(BROAD))
+        } else {
+            group(self.total)
+        }
+    }
+}
+
+/// Formats a count with thousands separators.
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The FTS5 phrase for a piece of text, or `None` when it has no searchable characters.
+/// Tokens contain only letters, digits and CJK, so quoting them is always safe.
+fn phrase(text: &str, prefix: bool) -> Option<String> {
+    let rs = runs(text);
+    let mut tokens: Vec<String> = Vec::new();
+    let mut star = false;
+    for (i, run) in rs.iter().enumerate() {
+        let last = i + 1 == rs.len();
+        match run {
+            Run::Word(w) => {
+                tokens.push(w.clone());
+                star = last && prefix;
+            }
+            Run::Cjk(chars) if chars.len() == 1 => {
+                tokens.push(chars[0].to_string());
+                star = last;
+            }
+            Run::Cjk(chars) => {
+                tokens.extend(chars.windows(2).map(|w| w.iter().collect::<String>()));
+                if !last {
+                    tokens.push(chars[chars.len() - 1].to_string());
+                }
+                star = false;
+            }
+        }
+    }
+    if tokens.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\"{}",
+        tokens.join(" "),
+        if star { "*" } else { "" }
+    ))
+}
+
+/// Characters that join words rather than belong to them; long Han runs are split there.
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '与'
+            | '和'
+            | '及'
+            | '或'
+            | '了'
+            | '在'
+            | '是'
+            | '对'
+            | '把'
+            | '被'
+            | '从'
+            | '向'
+            | '为'
+            | '之'
+            | '并'
+            | '且'
+            | '但'
+            | '而'
+            | '吗'
+            | '呢'
+            | '怎'
+            | '么'
+            | '如'
+            | '何'
+    )
+}
+
+/// The words of a term for partial matching: Latin words, short Han runs whole, long Han runs
+/// split at joiners and then into pairs.
+fn units(term: &Term) -> Vec<(String, bool)> {
+    let rs = runs(&term.text);
+    let n = rs.len();
+    let mut out = Vec::new();
+    for (i, run) in rs.into_iter().enumerate() {
+        match run {
+            Run::Word(w) => out.push((w, term.prefix && i + 1 == n)),
+            Run::Cjk(chars) if chars.len() <= 3 => out.push((chars.into_iter().collect(), false)),
+            Run::Cjk(chars) => {
+                for piece in chars.split(|c| is_joiner(*c)) {
+                    match piece.len() {
+                        0 | 1 => {}
+                        2 | 3 => out.push((piece.iter().collect(), false)),
+                        len => {
+                            let mut k = 0;
+                            while k < len {
+                                let end = if len - k == 3 { len } else { (k + 2).min(len) };
+                                out.push((piece[k..end].iter().collect(), false));
+                                k = end;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The tiers of a query, strongest first, without duplicates.
+fn tiers(q: &Query) -> Vec<(u8, String)> {
+    let terms: Vec<String> = q
+        .terms
+        .iter()
+        .filter_map(|t| phrase(&t.text, t.prefix))
+        .collect();
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let mut all_units: Vec<(String, bool)> = Vec::new();
+    for t in &q.terms {
+        for u in units(t) {
+            if !all_units.contains(&u) {
+                all_units.push(u);
+            }
+        }
+    }
+    let unit_exprs: Vec<String> = all_units
+        .iter()
+        .filter_map(|(u, p)| phrase(u, *p))
+        .collect();
+    let mut out: Vec<(u8, String)> = Vec::new();
+    let mut push = |tier: u8, e: String| {
+        if !out.iter().any(|(_, x)| *x == e) {
+            out.push((tier, e));
+        }
+    };
+    if q.terms.len() > 1 {
+        let whole: Vec<&str> = q.terms.iter().map(|t| t.text.as_str()).collect();
+        if let Some(e) = phrase(&whole.join(" "), q.terms.last().is_some_and(|t| t.prefix)) {
+            push(0, e);
+        }
+    }
+    push(1, terms.join(" AND "));
+    if !unit_exprs.is_empty() {
+        push(2, unit_exprs.join(" AND "));
+        if unit_exprs.len() > 1 {
+            push(3, unit_exprs.join(" OR "));
+        }
+    }
+    out
+}
+
+/// Needles for highlighting: every term's runs and words.
+fn needles(q: &Query) -> Vec<Needle> {
+    let mut out: Vec<Needle> = Vec::new();
+    let mut add = |s: &str| {
+        let n: Needle = fold_str(s).chars().collect();
+        if !n.is_empty() && !out.contains(&n) {
+            out.push(n);
+        }
+    };
+    for t in &q.terms {
+        for run in runs(&t.text) {
+            match run {
+                Run::Word(w) => add(&w),
+                Run::Cjk(c) => add(&c.into_iter().collect::<String>()),
+            }
+        }
+        for (u, _) in units(t) {
+            add(&u);
+        }
+    }
+    out
+}
+
+/// SQL conditions on `articles a` for the query's filters and the scope.
+struct Filters {
+    sql: String,
+    params: Vec<Value>,
+}
+
+fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
+    let mut conds: Vec<&str> = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    let cat = "EXISTS (SELECT 1 FROM categories c WHERE c.name = ? COLLATE NOCASE AND \
+               (c.id = a.category_id OR EXISTS (SELECT 1 FROM article_tags x JOIN tags t \
+               ON t.id = x.tag_id WHERE x.article_id = a.id AND t.category_id = c.id)))";
+    let tag = "EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+               WHERE x.article_id = a.id AND t.fold = ?)";
+    let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
+    let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
+    match scope {
+        Scope::All => {}
+        Scope::Category(c) => cats.push(c),
+        Scope::Tag(t) => tags.push(fold_str(t.trim())),
+    }
+    for c in cats {
+        conds.push(cat);
+        params.push(Value::Text(c.trim().to_owned()));
+    }
+    for t in tags {
+        conds.push(tag);
+        params.push(Value::Text(t));
+    }
+    for a in &q.authors {
+        conds.push("a.author = ? COLLATE NOCASE");
+        params.push(Value::Text(a.trim().to_owned()));
+    }
+    if let Some(s) = q.since {
+        conds.push("a.published_ts >= ?");
+        params.push(Value::Integer(s));
+    }
+    if let Some(u) = q.until {
+        conds.push("a.published_ts < ?");
+        params.push(Value::Integer(u));
+    }
+    if let Some(x) = exclude {
+        conds.push("a.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
+        params.push(Value::Text(x.to_owned()));
+    }
+    let sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {}", conds.join(" AND "))
+    };
+    Filters { sql, params }
+}
+
+struct Ctx<'a> {
+    conn: &'a Connection,
+    f: Filters,
+}
+
+impl Ctx<'_> {
+    fn params(&self, expr: &str, extra: &[i64]) -> Vec<Value> {
+        let mut p = vec![Value::Text(expr.to_owned())];
+        p.extend(self.f.params.iter().cloned());
+        p.extend(extra.iter().map(|&n| Value::Integer(n)));
+        p
+    }
+
+    fn count(&self, expr: &str) -> rusqlite::Result<usize> {
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM fts f JOIN articles a ON a.id = f.rowid \
+             WHERE fts MATCH ?{} LIMIT ?)",
+            self.f.sql
+        );
+        let n: i64 = self.conn.query_row(
+            &sql,
+            params_from_iter(self.params(expr, &[COUNT_CAP as i64])),
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    fn ids(&self, expr: &str, order: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
+        let sql = format!(
+            "SELECT f.rowid, {BM25} FROM fts f JOIN articles a ON a.id = f.rowid \
+             WHERE fts MATCH ?{} ORDER BY {order} LIMIT ?",
+            self.f.sql
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params_from_iter(self.params(expr, &[limit as i64])), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect()
+    }
+
+    /// The best `limit` matches of one tier: BM25 when the tier is small enough, else title and
+    /// tag matches first (by BM25 when few enough), then the newest-imported body matches.
+    fn ranked(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
+        if self.count(expr)? <= BROAD {
+            return self.ids(expr, &format!("{BM25}, a.published_ts DESC"), limit);
+        }
+        let head = format!("{{title tags}} : ({expr})");
+        let mut out = if self.count(&head)? <= BROAD {
+            self.ids(&head, &format!("{BM25}, a.published_ts DESC"), limit)?
+        } else {
+            self.ids(&head, "f.rowid DESC", limit)?
+        };
+        if out.len() < limit {
+            let seen: HashSet<i64> = out.iter().map(|x| x.0).collect();
+            for row in self.ids(expr, "f.rowid DESC", limit + seen.len())? {
+                if out.len() >= limit {
+                    break;
+                }
+                if !seen.contains(&row.0) {
+                    out.push(row);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Runs a search. Every input string is searched as text: this never fails on user input.
+pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
+    let start = Instant::now();
+    let q = parse(&req.text, req.typing);
+    let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
+    let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
+    let ctx = Ctx {
+        conn,
+        f: filters(&q, &req.scope, exclude.as_deref()),
+    };
+    let tiers = tiers(&q);
+    let mut picked: Vec<(i64, f64, u8)> = Vec::new();
+    let total;
+    if tiers.is_empty() {
+        let sql = format!(
+            "SELECT a.id FROM articles a WHERE 1{} ORDER BY {} LIMIT ?",
+            ctx.f.sql,
+            req.sort.order_by()
+        );
+        let mut p = ctx.f.params.clone();
+        p.push(Value::Integer(req.limit as i64));
+        let mut st = conn.prepare_cached(&sql)?;
+        let ids: Vec<i64> = st
+            .query_map(params_from_iter(p), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        picked.extend(ids.into_iter().map(|id| (id, 0.0, 0)));
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM articles a WHERE 1{} LIMIT ?)",
+            ctx.f.sql
+        );
+        let mut p = ctx.f.params.clone();
+        p.push(Value::Integer(COUNT_CAP as i64));
+        total = conn.query_row(&sql, params_from_iter(p), |r| r.get::<_, i64>(0))? as usize;
+    } else {
+        let (_, broadest) = tiers.last().expect("non-empty");
+        total = ctx.count(broadest)?;
+        if req.sort == Sort::Relevance {
+            let mut seen = HashSet::new();
+            for (tier, expr) in &tiers {
+                if picked.len() >= req.limit {
+                    break;
+                }
+                for (id, score) in ctx.ranked(expr, req.limit + seen.len())? {
+                    if picked.len() < req.limit && seen.insert(id) {
+                        picked.push((id, score, *tier));
+                    }
+                }
+            }
+        } else {
+            picked = ctx
+                .ids(broadest, req.sort.order_by(), req.limit)?
+                .into_iter()
+                .map(|(id, s)| (id, s, 0))
+                .collect();
+        }
+    }
+    let needles = needles(&q);
+    let hits = hydrate(conn, &picked, &needles, req.excerpt_width)?;
+    Ok(Results {
+        hits,
+        total,
+        needles,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn hydrate(
+    conn: &Connection,
+    picked: &[(i64, f64, u8)],
+    needles: &[Needle],
+    width: usize,
+) -> rusqlite::Result<Vec<Hit>> {
+    let mut meta_st = conn.prepare_cached(&format!("{META_SELECT} WHERE a.id = ?1"))?;
+    let mut body_st = conn.prepare_cached("SELECT body FROM articles WHERE id = ?1")?;
+    let mut hits = Vec::with_capacity(picked.len());
+    for &(id, score, tier) in picked {
+        let meta = meta_st.query_row([id], article_from_row)?;
+        let body: String = body_st.query_row([id], |r| r.get(0))?;
+        let (excerpt, excerpt_matches) = excerpt(&body, needles, width);
+        let title_matches = find_matches(&meta.title, needles);
+        hits.push(Hit {
+            meta,
+            score,
+            tier,
+            excerpt,
+            excerpt_matches,
+            title_matches,
+        });
+    }
+    Ok(hits)
+}
+
+/// Articles whose text contains `needle` (a plain scan; the baseline for tests and benches).
+pub fn scan_ids(conn: &Connection, needle: &str) -> rusqlite::Result<Vec<ArticleId>> {
+    let n: Needle = fold_str(needle).chars().collect();
+    let mut st = conn.prepare(
+        "SELECT a.id, a.title || ' ' || coalesce(a.author, '') || ' ' || a.body || ' ' || \
+         coalesce((SELECT group_concat(t.name, ' ') FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+         WHERE x.article_id = a.id), '') FROM articles a",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, text) = row?;
+        if !find_matches(&text, std::slice::from_ref(&n)).is_empty() {
+            out.push(ArticleId(id));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases() {
+        assert_eq!(phrase("备份", false).unwrap(), "\"备份\"");
+        assert_eq!(phrase("库", false).unwrap(), "\"库\"*");
+        assert_eq!(phrase("数据库", false).unwrap(), "\"数据 据库\"");
+        assert_eq!(
+            phrase("DorisDB数据同步", false).unwrap(),
+            "\"dorisdb 数据 据同 同步\""
+        );
+        assert_eq!(phrase("数据c", false).unwrap(), "\"数据 据 c\"");
+        assert_eq!(phrase("Dor", true).unwrap(), "\"dor\"*");
+        assert_eq!(phrase("\"(*^", false), None);
+    }
+
+    #[test]
+    fn long_runs_split_into_words() {
+        let t = Term {
+            text: "DorisDB数据同步监控与故障恢复".into(),
+            prefix: false,
+        };
+        let u: Vec<String> = units(&t).into_iter().map(|x| x.0).collect();
+        assert_eq!(u, ["dorisdb", "数据", "同步", "监控", "故障", "恢复"]);
+        let t = Term {
+            text: "分布式事务".into(),
+            prefix: false,
+        };
+        let u: Vec<String> = units(&t).into_iter().map(|x| x.0).collect();
+        assert_eq!(u, ["分布", "式事务"]);
+    }
+
+    #[test]
+    fn tiers_of_a_two_term_query() {
+        let q = parse("Kafka 消息积压", false);
+        let t: Vec<String> = tiers(&q).into_iter().map(|x| x.1).collect();
+        assert_eq!(
+            t,
+            [
+                "\"kafka 消息 息积 积压\"",
+                "\"kafka\" AND \"消息 息积 积压\"",
+                "\"kafka\" AND \"消息\" AND \"积压\"",
+                "\"kafka\" OR \"消息\" OR \"积压\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(group(1284), "1,284");
+        assert_eq!(group(12), "12");
+        let r = Results {
+            total: COUNT_CAP,
+            ..Default::default()
+        };
+        assert_eq!(r.total_label(), "10,000+");
+    }
+}

@@ -1,0 +1,206 @@
+//! The query language: free text, `"phrases"`, `-exclusions` and `tag:` `cat:` `author:`
+//! `since:` `until:` filters. Parsing never fails: whatever cannot be a filter is text.
+
+use chrono::{NaiveDate, TimeZone};
+
+use super::tokenize::{Run, runs};
+
+/// A search term: text that must occur (as a phrase of its tokens).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub text: String,
+    /// The last Latin word is typed still: match it as a prefix.
+    pub prefix: bool,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+    pub excluded: Vec<String>,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    pub authors: Vec<String>,
+    /// Unix seconds, inclusive.
+    pub since: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub until: Option<i64>,
+}
+
+impl Query {
+    /// True when the query has searchable text (not just filters).
+    pub fn has_text(&self) -> bool {
+        self.terms.iter().any(|t| !runs(&t.text).is_empty())
+    }
+}
+
+/// Splits the input into words, keeping `"quoted parts"` (and `key:"quoted"`) together.
+/// An unbalanced quote runs to the end of the input.
+fn words(input: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut in_quote = false;
+    for c in input.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                in_quote = !in_quote;
+                quoted = true;
+            }
+            c if c.is_whitespace() && !in_quote => {
+                if !cur.is_empty() {
+                    out.push((std::mem::take(&mut cur), quoted));
+                }
+                quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push((cur, quoted));
+    }
+    out
+}
+
+/// Parses a query; `typing` marks input still being typed (its last Latin word is a prefix).
+pub fn parse(input: &str, typing: bool) -> Query {
+    let input: String = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut q = Query::default();
+    for (word, quoted) in words(&input) {
+        let _ = quoted;
+        if let Some(rest) = word.strip_prefix('-').filter(|r| !runs(r).is_empty()) {
+            q.excluded.push(rest.to_owned());
+            continue;
+        }
+        if let Some((key, value)) = word
+            .split_once(':')
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        {
+            let key = key.to_ascii_lowercase();
+            let handled = match key.as_str() {
+                "tag" => {
+                    q.tags.push(value.to_owned());
+                    true
+                }
+                "cat" | "category" => {
+                    q.categories.push(value.to_owned());
+                    true
+                }
+                "author" => {
+                    q.authors.push(value.to_owned());
+                    true
+                }
+                "since" => parse_bound(value, false)
+                    .map(|t| q.since = Some(t))
+                    .is_some(),
+                "until" => parse_bound(value, true)
+                    .map(|t| q.until = Some(t))
+                    .is_some(),
+                _ => false,
+            };
+            if handled {
+                continue;
+            }
+        }
+        q.terms.push(Term {
+            text: word,
+            prefix: false,
+        });
+    }
+    let ends_open = typing && !input.ends_with(char::is_whitespace) && !input.ends_with('"');
+    if ends_open
+        && let Some(last) = q.terms.last_mut()
+        && matches!(runs(&last.text).last(), Some(Run::Word(w)) if w.chars().count() >= 2)
+    {
+        last.prefix = true;
+    }
+    q
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as a bound in +08:00: `since` is the start of the period,
+/// `until` the end of it (exclusive).
+fn parse_bound(s: &str, end: bool) -> Option<i64> {
+    let parts: Vec<&str> = s.split(['-', '/']).collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
+    let y = num(0)? as i32;
+    let (start, next) = match parts.len() {
+        1 => (
+            NaiveDate::from_ymd_opt(y, 1, 1)?,
+            NaiveDate::from_ymd_opt(y + 1, 1, 1)?,
+        ),
+        2 => {
+            let m = num(1)?;
+            let start = NaiveDate::from_ymd_opt(y, m, 1)?;
+            (start, start.checked_add_months(chrono::Months::new(1))?)
+        }
+        3 => {
+            let d = NaiveDate::from_ymd_opt(y, num(1)?, num(2)?)?;
+            (d, d.succ_opt()?)
+        }
+        _ => return None,
+    };
+    let day = if end { next } else { start };
+    let tz = crate::import::record::china_offset();
+    Some(
+        tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .single()?
+            .timestamp(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(q: &Query) -> Vec<&str> {
+        q.terms.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn filters_phrases_and_exclusions() {
+        let q = parse(
+            r#"Flink 状态 tag:Redis cat:数据库 author:月影清风 "exact phrase" -备份 since:2024-01 until:2024-06-30"#,
+            false,
+        );
+        assert_eq!(texts(&q), ["Flink", "状态", "exact phrase"]);
+        assert_eq!(q.tags, ["Redis"]);
+        assert_eq!(q.categories, ["数据库"]);
+        assert_eq!(q.authors, ["月影清风"]);
+        assert_eq!(q.excluded, ["备份"]);
+        assert_eq!(q.since, Some(1704038400));
+        assert_eq!(q.until, Some(1719763200));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_text() {
+        let q = parse("x:y since:never e-mail c++ -", false);
+        assert_eq!(texts(&q), ["x:y", "since:never", "e-mail", "c++", "-"]);
+    }
+
+    #[test]
+    fn quoted_filter_values() {
+        let q = parse(r#"tag:"Go Gin" 路由"#, false);
+        assert_eq!(q.tags, ["Go Gin"]);
+    }
+
+    #[test]
+    fn last_latin_word_is_a_prefix_while_typing() {
+        assert!(parse("Dor", true).terms[0].prefix);
+        assert!(!parse("Dor ", true).terms[0].prefix);
+        assert!(!parse("D", true).terms[0].prefix);
+        assert!(!parse("Dor", false).terms[0].prefix);
+        assert!(!parse("数据", true).terms[0].prefix);
+    }
+
+    #[test]
+    fn hostile_input_parses() {
+        for s in [
+            "\"abc", "a\"b", "(", "NEAR(", "^", "*", ":", " ", "\0", "\u{1b}", "a\nb",
+        ] {
+            let _ = parse(s, true);
+        }
+    }
+}
