@@ -9,3 +9,4 @@ pub mod search;
 pub mod store;
 pub mod taxonomy;
 pub mod text;
+pub mod ui;

@@ -9,8 +9,13 @@ use zhiku::text::sanitize::escape_for_terminal;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.command.is_none() {
-        eprintln!("zhiku: the reader is not built yet; try `zhiku search 故障` or `zhiku --help`");
-        return ExitCode::from(2);
+        return match reader(&cli) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("zhiku: {}", escape_for_terminal(&e.to_string()));
+                ExitCode::from(2)
+            }
+        };
     }
     match run(cli) {
         Ok(code) => code,
@@ -19,4 +24,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn reader(cli: &Cli) -> color_eyre::Result<()> {
+    color_eyre::install()?;
+    let store = zhiku::cli::open_store(&cli.db, zhiku::store::Access::Read)?;
+    let path = store.path().to_path_buf();
+    drop(store);
+    zhiku::ui::run(&path)
 }

@@ -1,0 +1,738 @@
+//! The reader's state and how keys, mouse and worker replies change it. Pure: requests for
+//! the database are queued in `outbox` and sent by the event loop, so tests drive it directly.
+
+use std::collections::HashSet;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::document::Document;
+use super::keymap::{Action, action_for};
+use super::palette::{Entry, Palette};
+use super::theme::Theme;
+use super::worker::{Job, Reply};
+use crate::search::{Request, Results, Scope, Sort};
+use crate::store::{Article, Tree};
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Search,
+    Tree,
+    Results,
+    Reader,
+}
+
+/// A row of the category tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TreeRow {
+    All,
+    Category(usize),
+    Tag(usize, usize),
+}
+
+/// An overlay above the panes.
+#[derive(Debug, Clone, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Palette(Palette),
+}
+
+/// A request for the workers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Search(u64, Request),
+    Job(Job),
+}
+
+/// Where the mouse can click, from the last frame.
+#[derive(Debug, Clone, Default)]
+pub struct Hitmap {
+    pub tree: Rect,
+    pub results: Rect,
+    pub reader: Rect,
+    pub search: Rect,
+    /// Visible tree rows: (screen row, index into tree rows).
+    pub tree_rows: Vec<(u16, usize)>,
+    /// Visible result items: (first row, last row, index).
+    pub result_items: Vec<(u16, u16, usize)>,
+    /// Tag chips: (area, tag name).
+    pub chips: Vec<(Rect, String)>,
+}
+
+pub struct App {
+    pub theme: Theme,
+    pub focus: Focus,
+    /// The pane the search box returns to.
+    pub last_pane: Focus,
+    pub overlay: Overlay,
+    pub input: TextArea<'static>,
+    /// Query and results before the current edit, restored by Esc.
+    pre_edit: Option<(String, Results, usize)>,
+    pub scope: Scope,
+    pub sort: Sort,
+    pub tree: Tree,
+    pub expanded: HashSet<usize>,
+    pub tree_sel: usize,
+    pub results: Results,
+    pub results_pending: bool,
+    pub res_sel: usize,
+    pub article: Option<Article>,
+    pub doc: Option<Document>,
+    pub scroll: usize,
+    /// Lines the reader shows (set by the last frame), for paging.
+    pub reader_rows: usize,
+    pub list_rows: usize,
+    pub tag_sel: Option<usize>,
+    pub zoom: bool,
+    pub status: Option<(String, bool)>,
+    pub tip: Option<(String, String)>,
+    pub verse: Option<String>,
+    pub quit: bool,
+    pub read_only: bool,
+    pub outbox: Vec<Outgoing>,
+    pub hit: Hitmap,
+    pub excerpt_width: usize,
+    search_ticket: u64,
+    article_ticket: u64,
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new() -> Self {
+        let mut app = App {
+            theme: Theme::default(),
+            focus: Focus::Results,
+            last_pane: Focus::Results,
+            overlay: Overlay::None,
+            input: TextArea::default(),
+            pre_edit: None,
+            scope: Scope::All,
+            sort: Sort::Relevance,
+            tree: Tree::default(),
+            expanded: HashSet::new(),
+            tree_sel: 0,
+            results: Results::default(),
+            results_pending: true,
+            res_sel: 0,
+            article: None,
+            doc: None,
+            scroll: 0,
+            reader_rows: 20,
+            list_rows: 20,
+            tag_sel: None,
+            zoom: false,
+            status: None,
+            tip: None,
+            verse: None,
+            quit: false,
+            read_only: false,
+            outbox: Vec::new(),
+            hit: Hitmap::default(),
+            excerpt_width: 60,
+            search_ticket: 0,
+            article_ticket: 0,
+            dirty: true,
+        };
+        app.outbox.push(Outgoing::Job(Job::Tree));
+        app.requery(false);
+        app
+    }
+
+    /// The query text in the search box.
+    pub fn query(&self) -> String {
+        self.input.lines().first().cloned().unwrap_or_default()
+    }
+
+    fn set_query(&mut self, q: &str) {
+        self.input = TextArea::new(vec![q.to_owned()]);
+        self.input.move_cursor(CursorMove::End);
+    }
+
+    /// Sends the current query and scope to the search worker.
+    pub fn requery(&mut self, typing: bool) {
+        self.search_ticket += 1;
+        let mut req = Request::new(&self.query());
+        req.typing = typing;
+        req.scope = self.scope.clone();
+        req.sort = self.sort;
+        req.limit = 200;
+        req.excerpt_width = self.excerpt_width.max(10);
+        self.results_pending = true;
+        self.outbox.push(Outgoing::Search(self.search_ticket, req));
+    }
+
+    /// Rows of the tree as shown (categories, and the tags of expanded ones).
+    pub fn tree_rows(&self) -> Vec<TreeRow> {
+        let mut rows = vec![TreeRow::All];
+        for (ci, c) in self.tree.categories.iter().enumerate() {
+            rows.push(TreeRow::Category(ci));
+            if self.expanded.contains(&ci) {
+                rows.extend((0..c.tags.len()).map(|ti| TreeRow::Tag(ci, ti)));
+            }
+        }
+        rows
+    }
+
+    fn row_scope(&self, row: &TreeRow) -> Scope {
+        match *row {
+            TreeRow::All => Scope::All,
+            TreeRow::Category(c) => Scope::Category(self.tree.categories[c].name.clone()),
+            TreeRow::Tag(c, t) => Scope::Tag(self.tree.categories[c].tags[t].name.clone()),
+        }
+    }
+
+    /// "全部", "大数据技术", "大数据技术 › ZooKeeper".
+    pub fn scope_label(&self) -> String {
+        match &self.scope {
+            Scope::All => "全部".to_owned(),
+            Scope::Category(c) => c.clone(),
+            Scope::Tag(t) => {
+                let cat = self
+                    .tree
+                    .categories
+                    .iter()
+                    .find(|c| c.tags.iter().any(|x| &x.name == t));
+                match cat {
+                    Some(c) => format!("{} › {t}", c.name),
+                    None => t.clone(),
+                }
+            }
+        }
+    }
+
+    /// Scopes the results to a tag (clicked chip, palette, `Enter` on a selected tag).
+    pub fn scope_to_tag(&mut self, tag: &str) {
+        self.scope = Scope::Tag(tag.to_owned());
+        if let Some((ci, ti)) = self
+            .tree
+            .categories
+            .iter()
+            .enumerate()
+            .find_map(|(ci, c)| c.tags.iter().position(|t| t.name == tag).map(|ti| (ci, ti)))
+        {
+            self.expanded.insert(ci);
+            let rows = self.tree_rows();
+            self.tree_sel = rows
+                .iter()
+                .position(|r| *r == TreeRow::Tag(ci, ti))
+                .unwrap_or(0);
+        }
+        self.set_query("");
+        self.tag_sel = None;
+        self.focus = Focus::Results;
+        self.requery(false);
+    }
+
+    fn open_selected(&mut self, mark_read: bool) {
+        if let Some(hit) = self.results.hits.get(self.res_sel) {
+            self.article_ticket += 1;
+            let id = hit.meta.id;
+            self.outbox.push(Outgoing::Job(Job::Open {
+                ticket: self.article_ticket,
+                id,
+                mark_read,
+            }));
+            if mark_read && let Some(h) = self.results.hits.get_mut(self.res_sel) {
+                h.meta.read_count += 1;
+            }
+        }
+    }
+
+    /// Restores the article read last time.
+    pub fn restore(&mut self, ext_id: &str, scroll: usize) {
+        self.article_ticket += 1;
+        self.outbox.push(Outgoing::Job(Job::OpenExt {
+            ticket: self.article_ticket,
+            ext_id: ext_id.to_owned(),
+            scroll,
+        }));
+    }
+
+    /// Handles a worker reply; stale ones are dropped.
+    pub fn on_reply(&mut self, r: Reply) {
+        self.dirty = true;
+        match r {
+            Reply::Results { ticket, res } => {
+                if ticket != self.search_ticket && ticket != 0 {
+                    return;
+                }
+                self.results_pending = false;
+                match res {
+                    Ok(res) => {
+                        let keep = self.results.hits.get(self.res_sel).map(|h| h.meta.id);
+                        self.results = *res;
+                        self.res_sel = keep
+                            .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
+                            .unwrap_or(0);
+                        if let Some(doc) = &mut self.doc
+                            && let Some(a) = &self.article
+                        {
+                            *doc = Document::new(&a.body, &self.results.needles);
+                        }
+                        if self.article.is_none() {
+                            self.open_selected(false);
+                        }
+                    }
+                    Err(e) => self.status = Some((e, true)),
+                }
+            }
+            Reply::Tree(Ok(t)) => {
+                self.tree = *t;
+                self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
+            }
+            Reply::Tree(Err(e)) => self.status = Some((e, true)),
+            Reply::Article {
+                ticket,
+                res,
+                scroll,
+            } => {
+                if ticket != self.article_ticket {
+                    return;
+                }
+                match res {
+                    Ok(Some(a)) => {
+                        self.doc = Some(Document::new(&a.body, &self.results.needles));
+                        self.article = Some(*a);
+                        self.scroll = scroll;
+                        self.tag_sel = None;
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.status = Some((e, true)),
+                }
+            }
+            Reply::Saved(Err(e)) => self.status = Some((e, true)),
+            Reply::Saved(Ok(())) => {}
+        }
+    }
+
+    /// Handles a key press.
+    pub fn on_key(&mut self, key: KeyEvent) {
+        self.dirty = true;
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        match &mut self.overlay {
+            Overlay::Help => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            Overlay::Palette(_) => return self.palette_key(key),
+            Overlay::None => {}
+        }
+        if self.focus == Focus::Search {
+            return self.search_key(key);
+        }
+        if let Some(a) = action_for(key) {
+            self.act(a, key);
+        }
+    }
+
+    /// Text pasted into the terminal: goes to the search box (or palette) as one line.
+    pub fn on_paste(&mut self, text: &str) {
+        let line = crate::text::sanitize_line(text);
+        if let Overlay::Palette(p) = &mut self.overlay {
+            p.input.push_str(&line);
+            p.refilter();
+            self.dirty = true;
+            return;
+        }
+        if self.focus != Focus::Search {
+            self.begin_search();
+        }
+        self.input.insert_str(line);
+        self.requery(true);
+        self.dirty = true;
+    }
+
+    fn begin_search(&mut self) {
+        if self.focus != Focus::Search {
+            self.last_pane = self.focus;
+        }
+        self.pre_edit = Some((self.query(), self.results.clone(), self.res_sel));
+        self.focus = Focus::Search;
+    }
+
+    fn search_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => {
+                self.pre_edit = None;
+                self.focus = Focus::Results;
+                self.requery(false);
+            }
+            KeyCode::Esc => {
+                if let Some((q, res, sel)) = self.pre_edit.take() {
+                    if q != self.query() {
+                        self.set_query(&q);
+                        self.results = res;
+                        self.res_sel = sel;
+                        self.search_ticket += 1;
+                        self.results_pending = false;
+                    }
+                }
+                self.focus = self.last_pane;
+            }
+            KeyCode::Down => self.move_results(1),
+            KeyCode::Up => self.move_results(-1),
+            KeyCode::Tab => {
+                self.pre_edit = None;
+                self.focus = Focus::Tree;
+            }
+            _ => {
+                let before = self.query();
+                let ctrl_j =
+                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m');
+                if !ctrl_j && self.input.input(key) && self.query() != before {
+                    let q = self.query();
+                    if q.contains('\n') {
+                        self.set_query(&q.replace('\n', " "));
+                    }
+                    self.requery(true);
+                }
+            }
+        }
+    }
+
+    fn palette_key(&mut self, key: KeyEvent) {
+        let Overlay::Palette(p) = &mut self.overlay else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.overlay = Overlay::None,
+            KeyCode::Enter => {
+                let tag = p.current().map(|e| e.name.clone());
+                self.overlay = Overlay::None;
+                if let Some(t) = tag {
+                    self.scope_to_tag(&t);
+                }
+            }
+            KeyCode::Down | KeyCode::Tab => {
+                p.selected = (p.selected + 1).min(p.shown.len().saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
+            KeyCode::Backspace => {
+                p.input.pop();
+                p.refilter();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                p.input.push(c);
+                p.refilter();
+            }
+            _ => {}
+        }
+    }
+
+    fn panes(&self) -> &'static [Focus] {
+        if self.zoom {
+            &[Focus::Reader]
+        } else {
+            &[Focus::Tree, Focus::Results, Focus::Reader]
+        }
+    }
+
+    fn cycle(&mut self, delta: isize) {
+        let panes = self.panes();
+        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0) as isize;
+        let n = panes.len() as isize;
+        self.focus = panes[((i + delta).rem_euclid(n)) as usize];
+    }
+
+    fn act(&mut self, a: Action, key: KeyEvent) {
+        match a {
+            Action::Quit => self.quit = true,
+            Action::FocusSearch => self.begin_search(),
+            Action::FocusNext => self.cycle(1),
+            Action::FocusPrev => self.cycle(-1),
+            Action::FocusLeft => {
+                if self.focus != Focus::Tree && !self.zoom {
+                    self.cycle(-1)
+                }
+            }
+            Action::FocusRight => {
+                if self.focus != Focus::Reader {
+                    self.cycle(1)
+                }
+            }
+            Action::Help => self.overlay = Overlay::Help,
+            Action::TagPalette => {
+                let entries = self
+                    .tree
+                    .all_tags()
+                    .map(|t| Entry::new(&t.name, t.count))
+                    .collect();
+                self.overlay = Overlay::Palette(Palette::new(entries));
+            }
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                if self.zoom {
+                    self.focus = Focus::Reader;
+                }
+            }
+            Action::Back => self.back(),
+            Action::PrevTag | Action::NextTag => self.select_tag(a == Action::NextTag),
+            Action::NextMatch | Action::PrevMatch => self.jump_match(a == Action::NextMatch),
+            Action::Open => self.open(),
+            Action::Fold => {
+                if self.focus == Focus::Tree {
+                    self.fold()
+                }
+            }
+            _ => self.motion(a, key),
+        }
+    }
+
+    fn back(&mut self) {
+        if self.tag_sel.is_some() {
+            self.tag_sel = None;
+        } else if self.zoom {
+            self.zoom = false;
+        } else if self.focus == Focus::Reader {
+            self.focus = Focus::Results;
+        } else if self.scope != Scope::All && self.focus == Focus::Tree {
+            self.scope = Scope::All;
+            self.tree_sel = 0;
+            self.requery(false);
+        } else if !self.query().is_empty() && self.focus == Focus::Results {
+            self.set_query("");
+            self.requery(false);
+        }
+    }
+
+    fn open(&mut self) {
+        match self.focus {
+            Focus::Tree => {
+                let rows = self.tree_rows();
+                if let Some(row) = rows.get(self.tree_sel).cloned() {
+                    if let TreeRow::Category(c) = row
+                        && !self.expanded.contains(&c)
+                    {
+                        self.expanded.insert(c);
+                    }
+                    self.scope = self.row_scope(&row);
+                    self.requery(false);
+                }
+            }
+            Focus::Results | Focus::Reader => {
+                if let Some(i) = self.tag_sel {
+                    let tag = self
+                        .article
+                        .as_ref()
+                        .and_then(|a| a.meta.tags.get(i).cloned());
+                    if let Some(t) = tag {
+                        self.scope_to_tag(&t);
+                    }
+                    return;
+                }
+                if self.focus == Focus::Results {
+                    self.open_selected(true);
+                    self.focus = Focus::Reader;
+                }
+            }
+            Focus::Search => {}
+        }
+    }
+
+    fn fold(&mut self) {
+        let rows = self.tree_rows();
+        let c = match rows.get(self.tree_sel) {
+            Some(TreeRow::Category(c)) | Some(TreeRow::Tag(c, _)) => *c,
+            _ => return,
+        };
+        if !self.expanded.remove(&c) {
+            self.expanded.insert(c);
+        }
+        let rows = self.tree_rows();
+        self.tree_sel = rows
+            .iter()
+            .position(|r| *r == TreeRow::Category(c))
+            .unwrap_or(0);
+    }
+
+    fn select_tag(&mut self, next: bool) {
+        let n = self.article.as_ref().map_or(0, |a| a.meta.tags.len());
+        if n == 0 {
+            return;
+        }
+        self.tag_sel = Some(match (self.tag_sel, next) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        });
+    }
+
+    fn jump_match(&mut self, next: bool) {
+        let Some(doc) = &self.doc else { return };
+        let offset = 3;
+        let cur = self.scroll + offset;
+        let target = if next {
+            doc.match_lines
+                .iter()
+                .find(|&&l| l > cur)
+                .or(doc.match_lines.first())
+        } else {
+            doc.match_lines
+                .iter()
+                .rev()
+                .find(|&&l| l < cur)
+                .or(doc.match_lines.last())
+        };
+        match target {
+            Some(&l) => self.scroll = l.saturating_sub(offset),
+            None => self.status = Some(("文中没有匹配".into(), false)),
+        }
+        self.focus = Focus::Reader;
+    }
+
+    fn move_results(&mut self, delta: isize) {
+        let n = self.results.hits.len();
+        if n == 0 {
+            return;
+        }
+        let sel = (self.res_sel as isize + delta).clamp(0, n as isize - 1) as usize;
+        if sel != self.res_sel {
+            self.res_sel = sel;
+            self.open_selected(false);
+        }
+    }
+
+    fn motion(&mut self, a: Action, _key: KeyEvent) {
+        let page = |rows: usize| rows.max(2) as isize;
+        match self.focus {
+            Focus::Tree => {
+                let n = self.tree_rows().len() as isize;
+                let d = match a {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    Action::Top => -n,
+                    Action::Bottom => n,
+                    Action::HalfDown | Action::PageDown => 10,
+                    Action::HalfUp | Action::PageUp => -10,
+                    _ => 0,
+                };
+                self.tree_sel = (self.tree_sel as isize + d).clamp(0, (n - 1).max(0)) as usize;
+            }
+            Focus::Results => {
+                let per = (self.list_rows / 4).max(1) as isize;
+                let n = self.results.hits.len() as isize;
+                let d = match a {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    Action::Top => -n,
+                    Action::Bottom => n,
+                    Action::HalfDown => per / 2 + 1,
+                    Action::HalfUp => -(per / 2 + 1),
+                    Action::PageDown => per,
+                    Action::PageUp => -per,
+                    _ => 0,
+                };
+                self.move_results(d);
+            }
+            Focus::Reader => {
+                let total = self.doc.as_ref().map_or(0, |d| d.visual.len());
+                let max = total.saturating_sub(self.reader_rows.max(1)) as isize;
+                let d = match a {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    Action::Top => -(total as isize),
+                    Action::Bottom => total as isize,
+                    Action::HalfDown => page(self.reader_rows) / 2,
+                    Action::HalfUp => -page(self.reader_rows) / 2,
+                    Action::PageDown => page(self.reader_rows) - 1,
+                    Action::PageUp => -(page(self.reader_rows) - 1),
+                    _ => 0,
+                };
+                self.scroll = (self.scroll as isize + d).clamp(0, max.max(0)) as usize;
+            }
+            Focus::Search => {}
+        }
+    }
+
+    /// Handles the mouse: wheel scrolls the pane under it, click selects, a chip searches its tag.
+    pub fn on_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
+        let over = if self.hit.tree.contains(pos) {
+            Some(Focus::Tree)
+        } else if self.hit.results.contains(pos) {
+            Some(Focus::Results)
+        } else if self.hit.reader.contains(pos) {
+            Some(Focus::Reader)
+        } else if self.hit.search.contains(pos) {
+            Some(Focus::Search)
+        } else {
+            None
+        };
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let Some(pane) = over.filter(|p| *p != Focus::Search) else {
+                    return;
+                };
+                let saved = self.focus;
+                self.focus = pane;
+                let a = if m.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
+                for _ in 0..3 {
+                    self.motion(a, key);
+                }
+                self.focus = saved;
+                self.dirty = true;
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.dirty = true;
+                if let Some((_, tag)) = self
+                    .hit
+                    .chips
+                    .iter()
+                    .find(|(r, _)| r.contains(pos))
+                    .cloned()
+                {
+                    self.scope_to_tag(&tag);
+                    return;
+                }
+                match over {
+                    Some(Focus::Search) => self.begin_search(),
+                    Some(Focus::Tree) => {
+                        self.focus = Focus::Tree;
+                        if let Some(&(_, i)) =
+                            self.hit.tree_rows.iter().find(|(row, _)| *row == m.row)
+                        {
+                            self.tree_sel = i;
+                            self.open();
+                        }
+                    }
+                    Some(Focus::Results) => {
+                        self.focus = Focus::Results;
+                        if let Some(&(_, _, i)) = self
+                            .hit
+                            .result_items
+                            .iter()
+                            .find(|(a, b, _)| (*a..=*b).contains(&m.row))
+                        {
+                            self.res_sel = i;
+                            self.open_selected(true);
+                        }
+                    }
+                    Some(Focus::Reader) => self.focus = Focus::Reader,
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
+}

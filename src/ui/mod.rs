@@ -1,0 +1,187 @@
+//! The full-screen reader. Only this module depends on ratatui.
+//!
+//! One thread reads terminal events, two workers query the store; the main loop receives all
+//! of them on one channel, updates the [`App`], and redraws when something changed.
+
+pub mod app;
+pub mod document;
+pub mod keymap;
+pub mod palette;
+pub mod render;
+pub mod strings;
+pub mod theme;
+pub mod worker;
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
+use ratatui::crossterm::execute;
+use ratatui::{DefaultTerminal, Terminal, backend::Backend};
+
+pub use app::App;
+use app::Outgoing;
+use worker::{Reply, Workers};
+
+use crate::store::{Access, Store};
+
+/// Everything the main loop waits for.
+pub enum Msg {
+    Term(Event),
+    Reply(Reply),
+}
+
+fn wrap_reply(r: Reply) -> Msg {
+    Msg::Reply(r)
+}
+
+const LAST_ARTICLE: &str = "reader.last_article";
+const LAST_SCROLL: &str = "reader.last_scroll";
+
+/// Opens the reader on the store at `path` until the user quits or a signal arrives.
+pub fn run(path: &Path) -> color_eyre::Result<()> {
+    let store = Store::open(path, Access::Read)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, stop.clone())?;
+    }
+    let mut app = App::new();
+    app.read_only = store.is_read_only();
+    let tips = crate::sample::tips();
+    let verses = crate::sample::verses();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as usize);
+    if !tips.is_empty() {
+        let (c, w) = tips[seed % tips.len()];
+        app.tip = Some((c.to_owned(), w.to_owned()));
+    }
+    if !verses.is_empty() {
+        app.verse = Some(verses[seed / 7 % verses.len()].to_owned());
+    }
+    if let (Ok(Some(id)), Ok(scroll)) = (store.setting(LAST_ARTICLE), store.setting(LAST_SCROLL)) {
+        app.restore(&id, scroll.and_then(|s| s.parse().ok()).unwrap_or(0));
+    }
+
+    let (tx, rx) = channel::<Msg>();
+    let workers = Workers::start(path.to_path_buf(), tx.clone(), wrap_reply);
+    let terminal = init_terminal()?;
+    let input_stop = Arc::new(AtomicBool::new(false));
+    spawn_input(tx, input_stop.clone());
+    let result = main_loop(terminal, &mut app, &rx, &workers, &stop);
+    input_stop.store(true, Ordering::Relaxed);
+    restore_terminal();
+    if let Some(a) = &app.article
+        && !store.is_read_only()
+    {
+        let _ = store.set_setting(LAST_ARTICLE, &a.meta.ext_id);
+        let _ = store.set_setting(LAST_SCROLL, &app.scroll.to_string());
+    }
+    result
+}
+
+fn init_terminal() -> std::io::Result<DefaultTerminal> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        hook(info);
+    }));
+    let terminal = ratatui::try_init()?;
+    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+/// Leaves raw mode and the alternate screen, and turns mouse and paste modes off again.
+pub fn restore_terminal() {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    let _ = std::io::stdout().flush();
+}
+
+fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::Builder::new()
+        .name("zhiku-input".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(100)) {
+                    Ok(true) => match event::read() {
+                        Ok(ev) => {
+                            if tx.send(Msg::Term(ev)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(_) => return,
+                    },
+                    Ok(false) => {}
+                    Err(_) => return,
+                }
+            }
+        })
+        .expect("spawn input thread");
+}
+
+/// Sends what the app queued to the workers.
+fn flush_outbox(app: &mut App, workers: &Workers) {
+    for out in app.outbox.drain(..) {
+        match out {
+            Outgoing::Search(ticket, req) => workers.search(ticket, req),
+            Outgoing::Job(job) => workers.job(job),
+        }
+    }
+}
+
+/// Applies one message to the app.
+pub fn handle(app: &mut App, msg: Msg) {
+    match msg {
+        Msg::Term(Event::Key(k)) if k.kind != event::KeyEventKind::Release => app.on_key(k),
+        Msg::Term(Event::Mouse(m)) => app.on_mouse(m),
+        Msg::Term(Event::Paste(p)) => app.on_paste(&p),
+        Msg::Term(Event::Resize(..)) => app.dirty = true,
+        Msg::Term(_) => {}
+        Msg::Reply(r) => app.on_reply(r),
+    }
+}
+
+fn main_loop<B: Backend>(
+    mut terminal: Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    workers: &Workers,
+    stop: &AtomicBool,
+) -> color_eyre::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    loop {
+        flush_outbox(app, workers);
+        if app.dirty {
+            terminal.draw(|f| render::draw(app, f))?;
+            app.dirty = false;
+            flush_outbox(app, workers);
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(msg) => {
+                handle(app, msg);
+                while let Ok(more) = rx.try_recv() {
+                    handle(app, more);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}

@@ -1,0 +1,566 @@
+//! Drawing the reader: search line, category tree, result list, article, footer, overlays.
+//! Every string drawn is sanitised and fitted to its area in display columns, so wide
+//! characters never straddle a border. Drawing never touches the database.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::app::{App, Focus, Overlay, TreeRow};
+use super::keymap::BINDINGS;
+use super::strings as s;
+use crate::search::Scope;
+use crate::text::width::ellipsize;
+use crate::text::{sanitize_line, str_width, truncate_to_width};
+
+/// Smallest usable window.
+pub const MIN_W: u16 = 60;
+pub const MIN_H: u16 = 15;
+
+/// Fits styled pieces into `width` columns, ending with `⋯` when cut.
+pub fn fit(pieces: Vec<(String, Style)>, width: usize) -> Line<'static> {
+    let total: usize = pieces.iter().map(|(t, _)| str_width(t)).sum();
+    let mut room = if total > width {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
+    let mut spans = Vec::new();
+    for (t, st) in pieces {
+        if room == 0 {
+            break;
+        }
+        let cut = truncate_to_width(&t, room);
+        room -= str_width(cut);
+        spans.push(Span::styled(cut.to_owned(), st));
+        if cut.len() < t.len() {
+            break;
+        }
+    }
+    if total > width && width > 0 {
+        spans.push(Span::raw("⋯"));
+    }
+    Line::from(spans)
+}
+
+/// Splits `text` into pieces, with `hl` patched over the byte ranges in `ranges`.
+fn marked(
+    text: &str,
+    ranges: &[std::ops::Range<usize>],
+    base: Style,
+    hl: Style,
+) -> Vec<(String, Style)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        if r.start > at {
+            out.push((sanitize_line(&text[at..r.start]), base));
+        }
+        out.push((sanitize_line(&text[r.clone()]), base.patch(hl)));
+        at = r.end;
+    }
+    if at < text.len() {
+        out.push((sanitize_line(&text[at..]), base));
+    }
+    out
+}
+
+fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
+    let focused = app.focus == focus;
+    let style = if focused {
+        app.theme.border_focused
+    } else {
+        app.theme.border
+    };
+    let title = if focused {
+        format!("▸{}", title.trim_start())
+    } else {
+        title
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(
+            title,
+            if focused { style } else { app.theme.title },
+        ))
+}
+
+/// Draws the whole screen.
+pub fn draw(app: &mut App, f: &mut Frame) {
+    let area = f.area();
+    app.hit = Default::default();
+    if area.width < MIN_W || area.height < MIN_H {
+        if area.width > 0 && area.height > 0 {
+            let y = area.y + area.height / 2;
+            let msg = ellipsize(s::TOO_SMALL, area.width as usize);
+            let line = Rect::new(area.x, y, area.width, 1);
+            f.render_widget(Paragraph::new(msg).centered(), line);
+        }
+        return;
+    }
+    let [top, main, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(5),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_search(app, f, top);
+    if app.zoom {
+        draw_reader(app, f, main);
+    } else {
+        let tree_w = if main.width >= 110 {
+            24
+        } else if main.width >= 80 {
+            22
+        } else {
+            18
+        };
+        let [tree, rest] =
+            Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(10)]).areas(main);
+        draw_tree(app, f, tree);
+        if main.width >= 110 {
+            let [list, reader] =
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(rest);
+            draw_results(app, f, list);
+            draw_reader(app, f, reader);
+        } else {
+            let [list, reader] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(rest);
+            draw_results(app, f, list);
+            draw_reader(app, f, reader);
+        }
+    }
+    draw_footer(app, f, footer);
+    match &app.overlay {
+        Overlay::Help => draw_help(app, f, area),
+        Overlay::Palette(_) => draw_palette(app, f, area),
+        Overlay::None => {}
+    }
+}
+
+fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
+    app.hit.search = area;
+    let block = pane(app, s::SEARCH.into(), Focus::Search);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut info = format!("{}{}", s::SCOPE, app.scope_label());
+    if app.results_pending {
+        info.push_str(&format!("  ⋅  {}", s::SEARCHING));
+    } else {
+        info.push_str(&format!(
+            "  ⋅  {} {}  ⋅  {:.1} ms",
+            app.results.total_label(),
+            s::RESULTS_UNIT,
+            app.results.elapsed.as_secs_f64() * 1000.0
+        ));
+    }
+    if app.read_only {
+        info.push_str(&format!("  ⋅  {}", s::READ_ONLY));
+    }
+    let info = sanitize_line(&info);
+    let w = inner.width as usize;
+    let info_w = str_width(&info).min(w / 2);
+    let input_w = w.saturating_sub(info_w + 2).max(1);
+    let info_area = Rect::new(inner.x + (w - info_w) as u16, inner.y, info_w as u16, 1);
+    f.render_widget(
+        Paragraph::new(fit(vec![(info, app.theme.meta)], info_w)),
+        info_area,
+    );
+    let query = sanitize_line(&app.query());
+    let input_area = Rect::new(inner.x + 1, inner.y, input_w as u16, 1);
+    if query.is_empty() && app.focus != Focus::Search {
+        f.render_widget(
+            Paragraph::new(fit(vec![(s::PLACEHOLDER.into(), app.theme.dim)], input_w)),
+            input_area,
+        );
+        return;
+    }
+    let caret_chars = app.input.cursor().1;
+    let before: String = app.query().chars().take(caret_chars).collect();
+    let before = sanitize_line(&before);
+    let limit = input_w.saturating_sub(1);
+    let start = if str_width(&before) > limit {
+        crate::text::width::suffix_start_for_width(&before, limit)
+    } else {
+        0
+    };
+    let shown = truncate_to_width(&query[start.min(query.len())..], input_w);
+    f.render_widget(Paragraph::new(shown.to_owned()), input_area);
+    if app.focus == Focus::Search {
+        let col = str_width(&before[start..]) as u16;
+        f.set_cursor_position(Position::new(
+            input_area.x + col.min(input_w as u16),
+            input_area.y,
+        ));
+    }
+}
+
+fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
+    app.hit.tree = area;
+    let block = pane(app, s::TREE.into(), Focus::Tree);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = app.tree_rows();
+    let h = inner.height as usize;
+    let offset = app.tree_sel.saturating_sub(h.saturating_sub(1));
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
+        let (label, count, depth, scope) = match *row {
+            TreeRow::All => (s::ALL.to_owned(), app.tree.total, 0, Scope::All),
+            TreeRow::Category(c) => {
+                let cat = &app.tree.categories[c];
+                (
+                    cat.name.clone(),
+                    cat.count,
+                    0,
+                    Scope::Category(cat.name.clone()),
+                )
+            }
+            TreeRow::Tag(c, t) => {
+                let tag = &app.tree.categories[c].tags[t];
+                (tag.name.clone(), tag.count, 1, Scope::Tag(tag.name.clone()))
+            }
+        };
+        let current = app.scope == scope;
+        let marker = match row {
+            TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
+            TreeRow::Tag(..) if current => "  ► ",
+            TreeRow::Tag(..) => "    ",
+            _ if current => "► ",
+            _ => "▸ ",
+        };
+        let mut style = if depth == 1 && count == 0 {
+            app.theme.dim
+        } else {
+            Style::new()
+        };
+        if current {
+            style = style.add_modifier(Modifier::BOLD);
+        }
+        if i == app.tree_sel && app.focus == Focus::Tree {
+            style = style.patch(app.theme.selected);
+        }
+        let text = format!(
+            "{marker}{} ({})",
+            sanitize_line(&label),
+            crate::search::engine::group(count as usize)
+        );
+        let pad = w.saturating_sub(str_width(&text));
+        lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
+        app.hit.tree_rows.push((inner.y + (i - offset) as u16, i));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, Style)> {
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut st = app.theme.chip(t);
+            if selected == Some(i) {
+                st = st.add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED);
+            }
+            (format!("[{}]", sanitize_line(t)), st)
+        })
+        .collect()
+}
+
+fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
+    app.hit.results = area;
+    let title = if app.results_pending {
+        format!("{}⋅ {} ", s::RESULTS, s::SEARCHING)
+    } else {
+        s::RESULTS.to_owned()
+    };
+    let block = pane(app, title, Focus::Results);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    app.excerpt_width = w;
+    app.list_rows = inner.height as usize;
+    if app.results.hits.is_empty() {
+        let mut lines = vec![Line::from(if app.results_pending {
+            s::SEARCHING
+        } else {
+            s::NO_RESULTS
+        })];
+        if let Some(v) = &app.verse {
+            lines.push(Line::raw(""));
+            lines.push(fit(vec![(sanitize_line(v), app.theme.dim)], w));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let per = 4usize;
+    let visible = (inner.height as usize / per).max(1);
+    let offset = app.res_sel.saturating_sub(visible - 1);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, h) in app
+        .results
+        .hits
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible + 1)
+    {
+        let selected = i == app.res_sel;
+        let bg = if selected && app.focus == Focus::Results {
+            app.theme.selected
+        } else if selected {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        let row0 = inner.y + lines.len() as u16;
+        let mut x = inner.x;
+        for (t, _) in chips(app, &h.meta.tags, None) {
+            let cw = str_width(&t) as u16;
+            if x + cw <= inner.x + inner.width {
+                app.hit
+                    .chips
+                    .push((Rect::new(x, row0, cw, 1), t[1..t.len() - 1].to_owned()));
+            }
+            x += cw;
+        }
+        let mut first = chips(app, &h.meta.tags, None);
+        first.push((" ".into(), bg));
+        let title_style = if h.meta.read_count > 0 {
+            bg.patch(app.theme.read)
+        } else {
+            bg.add_modifier(Modifier::BOLD)
+        };
+        first.extend(marked(
+            &h.meta.title,
+            &h.title_matches,
+            title_style,
+            app.theme.highlight,
+        ));
+        lines.push(pad_line(fit(first, w), w, bg));
+        lines.push(pad_line(
+            fit(
+                marked(&h.excerpt, &h.excerpt_matches, bg, app.theme.highlight),
+                w,
+            ),
+            w,
+            bg,
+        ));
+        lines.push(pad_line(
+            fit(
+                vec![(crate::cli::meta_line(&h.meta), bg.patch(app.theme.meta))],
+                w,
+            ),
+            w,
+            bg,
+        ));
+        lines.push(Line::raw(""));
+        app.hit.result_items.push((row0, row0 + 2, i));
+    }
+    lines.truncate(inner.height as usize);
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn pad_line(mut line: Line<'static>, w: usize, style: Style) -> Line<'static> {
+    let used = line.width();
+    if used < w {
+        line.spans.push(Span::styled(" ".repeat(w - used), style));
+    }
+    line
+}
+
+fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
+    app.hit.reader = area;
+    if let Some(doc) = app.doc.as_mut() {
+        doc.layout(area.width.saturating_sub(2).max(1) as usize);
+    }
+    let total = app.doc.as_ref().map_or(0, |d| d.visual.len());
+    let pct = ((app.scroll + app.reader_rows).min(total) * 100)
+        .checked_div(total)
+        .unwrap_or(0);
+    let title = if app.article.is_some() {
+        format!("{}⋅ {pct}% ", s::READER)
+    } else {
+        s::READER.to_owned()
+    };
+    let block = pane(app, title, Focus::Reader);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    let Some(a) = &app.article else {
+        f.render_widget(
+            Paragraph::new(fit(vec![(s::NO_ARTICLE.into(), app.theme.dim)], w)),
+            inner,
+        );
+        return;
+    };
+    let mut header: Vec<Line> =
+        crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), w.max(1))
+            .into_iter()
+            .take(3)
+            .map(|l| Line::styled(l, app.theme.title.add_modifier(Modifier::BOLD)))
+            .collect();
+    header.push(fit(
+        vec![(crate::cli::meta_line(&a.meta), app.theme.meta)],
+        w,
+    ));
+    let tag_row = inner.y + header.len() as u16;
+    let mut x = inner.x;
+    let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
+    for (t, _) in &tag_pieces {
+        let cw = str_width(t) as u16;
+        if x + cw <= inner.x + inner.width {
+            app.hit
+                .chips
+                .push((Rect::new(x, tag_row, cw, 1), t[1..t.len() - 1].to_owned()));
+        }
+        x += cw + 1;
+    }
+    let mut spaced = Vec::new();
+    for p in tag_pieces {
+        spaced.push(p);
+        spaced.push((" ".into(), Style::new()));
+    }
+    header.push(fit(spaced, w));
+    header.push(Line::raw(""));
+    let head_h = (header.len() as u16).min(inner.height);
+    f.render_widget(
+        Paragraph::new(header),
+        Rect::new(inner.x, inner.y, inner.width, head_h),
+    );
+    let body = Rect::new(
+        inner.x,
+        inner.y + head_h,
+        inner.width,
+        inner.height - head_h,
+    );
+    app.reader_rows = body.height as usize;
+    let Some(doc) = app.doc.as_mut() else { return };
+    doc.layout(w);
+    let max = doc.visual.len().saturating_sub(body.height as usize);
+    app.scroll = app.scroll.min(max);
+    let lines = doc.view(app.scroll, body.height as usize, &app.theme);
+    f.render_widget(Paragraph::new(lines), body);
+}
+
+fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let (left, style) = match &app.status {
+        Some((msg, true)) => (sanitize_line(msg), app.theme.error),
+        Some((msg, false)) => (sanitize_line(msg), app.theme.notice),
+        None => (s::hints(app.focus).to_owned(), app.theme.dim),
+    };
+    let left_w = str_width(&left).min(w);
+    let mut pieces = vec![(format!(" {left}"), style)];
+    if let Some((cmd, what)) = &app.tip {
+        let tip = format!("{cmd}  {what} ");
+        let room = w.saturating_sub(left_w + 4);
+        if str_width(&tip) <= room {
+            let pad = room - str_width(&tip) + 2;
+            pieces.push((" ".repeat(pad), Style::new()));
+            pieces.push((cmd.clone(), app.theme.key));
+            pieces.push((format!("  {what} "), app.theme.meta));
+        }
+    }
+    f.render_widget(Paragraph::new(fit(pieces, w)), area);
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_help(app: &App, f: &mut Frame, area: Rect) {
+    let r = centered(area, 64, BINDINGS.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border_focused)
+        .title(s::HELP_TITLE);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    let lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            let keys = format!("{:<18}", b.keys);
+            fit(
+                vec![(keys, app.theme.key), (b.desc.to_owned(), Style::new())],
+                w,
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
+    let Overlay::Palette(p) = &app.overlay else {
+        return;
+    };
+    let r = centered(area, 56, area.height.saturating_sub(4).min(24));
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border_focused)
+        .title(s::PALETTE_TITLE);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height == 0 {
+        return;
+    }
+    let w = inner.width as usize;
+    let input = sanitize_line(&p.input);
+    let prompt = "› ";
+    f.render_widget(
+        Paragraph::new(fit(
+            vec![
+                (prompt.into(), app.theme.key),
+                (input.clone(), Style::new()),
+            ],
+            w,
+        )),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    let col = (str_width(prompt) + str_width(&input)).min(w.saturating_sub(1)) as u16;
+    f.set_cursor_position(Position::new(inner.x + col, inner.y));
+    let rows = inner.height.saturating_sub(1) as usize;
+    let offset = p.selected.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = p
+        .shown
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, &e)| {
+            let e = &p.entries[e];
+            let st = if i == p.selected {
+                app.theme.selected
+            } else {
+                Style::new()
+            };
+            let text = format!("{} ({})", sanitize_line(&e.name), e.count);
+            pad_line(fit(vec![(text, st)], w), w, st)
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines),
+        Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1),
+    );
+}

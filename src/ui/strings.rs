@@ -1,0 +1,33 @@
+//! User-visible strings of the reader, in one place.
+
+pub const SEARCH: &str = " 搜索 ";
+pub const TREE: &str = " 分类 ";
+pub const RESULTS: &str = " 结果 ";
+pub const READER: &str = " 阅读 ";
+pub const ALL: &str = "全部";
+pub const SCOPE: &str = "范围: ";
+pub const RESULTS_UNIT: &str = "条结果";
+pub const SEARCHING: &str = "搜索中⋯";
+pub const LOADING: &str = "加载中⋯";
+pub const PLACEHOLDER: &str =
+    "按 / 输入关键词: 中文、English、tag:Redis、cat:数据库、\"短语\"、-排除";
+pub const NO_RESULTS: &str = "没有找到匹配的文章";
+pub const NO_ARTICLE: &str = "在结果中选一篇文章, 按 Enter 阅读";
+pub const TOO_SMALL: &str = "窗口太小: 至少需要 60×15";
+pub const HELP_TITLE: &str = " 帮助 (任意键关闭) ";
+pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
+pub const READ_ONLY: &str = "只读";
+pub const TIP: &str = "随机学习一条linux命令: ";
+
+/// The footer's key hints for the focused pane.
+pub fn hints(focus: super::app::Focus) -> &'static str {
+    use super::app::Focus;
+    match focus {
+        Focus::Search => "输入即搜  Enter 看结果  Esc 撤销  ↑↓ 选择  Ctrl-C 退出",
+        Focus::Tree => "/ 搜索  j/k 移动  Enter 选定  Space 展开  Tab 切换  t 标签  ? 帮助  q 退出",
+        Focus::Results => {
+            "/ 搜索  j/k 选择  Enter 打开  [ ] 标签  Tab 切换  t 标签  ? 帮助  q 退出"
+        }
+        Focus::Reader => "j/k 滚动  n/N 匹配  [ ] 标签  z 全屏  Esc 返回  ? 帮助  q 退出",
+    }
+}

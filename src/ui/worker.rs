@@ -1,0 +1,207 @@
+//! Database work off the UI thread: a search worker (its running query is interrupted when a
+//! newer one arrives) and a data worker (tree, articles, user state). Replies carry tickets so
+//! the app can drop stale ones.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use rusqlite::InterruptHandle;
+
+use crate::search::{Request, Results, search};
+use crate::store::{Access, Article, ArticleId, Store, Tree};
+
+/// Work for the data worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Tree,
+    Open {
+        ticket: u64,
+        id: ArticleId,
+        mark_read: bool,
+    },
+    OpenExt {
+        ticket: u64,
+        ext_id: String,
+        scroll: usize,
+    },
+    Save {
+        key: String,
+        value: String,
+    },
+}
+
+/// What comes back.
+#[derive(Debug)]
+pub enum Reply {
+    Results {
+        ticket: u64,
+        res: Result<Box<Results>, String>,
+    },
+    Tree(Result<Box<Tree>, String>),
+    Article {
+        ticket: u64,
+        res: Result<Option<Box<Article>>, String>,
+        scroll: usize,
+    },
+    Saved(Result<(), String>),
+}
+
+/// Handles to both workers.
+pub struct Workers {
+    search_tx: Sender<(u64, Request)>,
+    data_tx: Sender<Job>,
+    interrupt: Arc<Mutex<Option<InterruptHandle>>>,
+    in_flight: Arc<Mutex<Option<u64>>>,
+}
+
+impl Workers {
+    /// Starts both workers on the store at `path`; replies go to `reply` wrapped by `wrap`.
+    pub fn start<M: Send + 'static>(
+        path: PathBuf,
+        reply: Sender<M>,
+        wrap: fn(Reply) -> M,
+    ) -> Workers {
+        let (search_tx, search_rx) = channel::<(u64, Request)>();
+        let (data_tx, data_rx) = channel::<Job>();
+        let interrupt = Arc::new(Mutex::new(None));
+        let in_flight = Arc::new(Mutex::new(None));
+        {
+            let (path, reply, interrupt, in_flight) = (
+                path.clone(),
+                reply.clone(),
+                interrupt.clone(),
+                in_flight.clone(),
+            );
+            thread::Builder::new()
+                .name("zhiku-search".into())
+                .spawn(move || search_loop(path, search_rx, reply, wrap, interrupt, in_flight))
+                .expect("spawn search worker");
+        }
+        thread::Builder::new()
+            .name("zhiku-data".into())
+            .spawn(move || data_loop(path, data_rx, reply, wrap))
+            .expect("spawn data worker");
+        Workers {
+            search_tx,
+            data_tx,
+            interrupt,
+            in_flight,
+        }
+    }
+
+    /// Queues a search; a search still running is interrupted, since this one supersedes it.
+    pub fn search(&self, ticket: u64, req: Request) {
+        if let (Ok(f), Ok(h)) = (self.in_flight.lock(), self.interrupt.lock())
+            && f.is_some_and(|t| t < ticket)
+            && let Some(h) = h.as_ref()
+        {
+            h.interrupt();
+        }
+        let _ = self.search_tx.send((ticket, req));
+    }
+
+    pub fn job(&self, job: Job) {
+        let _ = self.data_tx.send(job);
+    }
+}
+
+fn search_loop<M>(
+    path: PathBuf,
+    rx: Receiver<(u64, Request)>,
+    reply: Sender<M>,
+    wrap: fn(Reply) -> M,
+    interrupt: Arc<Mutex<Option<InterruptHandle>>>,
+    in_flight: Arc<Mutex<Option<u64>>>,
+) {
+    let store = match Store::open(&path, Access::Read) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = reply.send(wrap(Reply::Results {
+                ticket: 0,
+                res: Err(e.to_string()),
+            }));
+            return;
+        }
+    };
+    if let Ok(mut h) = interrupt.lock() {
+        *h = Some(store.conn().get_interrupt_handle());
+    }
+    while let Ok(mut next) = rx.recv() {
+        while let Ok(newer) = rx.try_recv() {
+            next = newer;
+        }
+        let (ticket, req) = next;
+        if let Ok(mut f) = in_flight.lock() {
+            *f = Some(ticket);
+        }
+        let res = search(store.conn(), &req);
+        if let Ok(mut f) = in_flight.lock() {
+            *f = None;
+        }
+        let res = match res {
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) => {
+                continue;
+            }
+            other => other.map(Box::new).map_err(|e| store.err(e).to_string()),
+        };
+        if reply.send(wrap(Reply::Results { ticket, res })).is_err() {
+            return;
+        }
+    }
+}
+
+fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Reply) -> M) {
+    let store = match Store::open(&path, Access::Read) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = reply.send(wrap(Reply::Tree(Err(e.to_string()))));
+            return;
+        }
+    };
+    while let Ok(job) = rx.recv() {
+        let r = match job {
+            Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
+            Job::Open {
+                ticket,
+                id,
+                mark_read,
+            } => {
+                let res = store
+                    .article(id)
+                    .map(|a| a.map(Box::new))
+                    .map_err(|e| e.to_string());
+                if mark_read && !store.is_read_only() {
+                    let _ = store.mark_read(id);
+                }
+                Reply::Article {
+                    ticket,
+                    res,
+                    scroll: 0,
+                }
+            }
+            Job::OpenExt {
+                ticket,
+                ext_id,
+                scroll,
+            } => Reply::Article {
+                ticket,
+                res: store
+                    .article_by_ext_id(&ext_id)
+                    .map(|a| a.map(Box::new))
+                    .map_err(|e| e.to_string()),
+                scroll,
+            },
+            Job::Save { key, value } => {
+                if store.is_read_only() {
+                    continue;
+                }
+                Reply::Saved(store.set_setting(&key, &value).map_err(|e| e.to_string()))
+            }
+        };
+        if reply.send(wrap(r)).is_err() {
+            return;
+        }
+    }
+}
