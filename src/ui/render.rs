@@ -155,19 +155,30 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
     let block = pane(app, s::SEARCH.into(), Focus::Search);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut info = format!("{}{}", s::SCOPE, app.scope_label());
+    let wide = area.width >= 100;
+    let sep = if wide { "  ⋅  " } else { " ⋅ " };
+    let mut info = if wide {
+        format!("{}{}", s::SCOPE, app.scope_label())
+    } else {
+        app.scope_label()
+    };
     if app.results_pending {
-        info.push_str(&format!("  ⋅  {}", s::SEARCHING));
+        info.push_str(&format!("{sep}{}", s::SEARCHING));
     } else {
         info.push_str(&format!(
-            "  ⋅  {} {}  ⋅  {:.1} ms",
+            "{sep}{} {}",
             app.results.total_label(),
-            s::RESULTS_UNIT,
-            app.results.elapsed.as_secs_f64() * 1000.0
+            s::RESULTS_UNIT
         ));
+        if wide {
+            info.push_str(&format!(
+                "{sep}{:.1} ms",
+                app.results.elapsed.as_secs_f64() * 1000.0
+            ));
+        }
     }
     if app.read_only {
-        info.push_str(&format!("  ⋅  {}", s::READ_ONLY));
+        info.push_str(&format!("{sep}{}", s::READ_ONLY));
     }
     let info = sanitize_line(&info);
     let w = inner.width as usize;
@@ -405,12 +416,17 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    let mut header: Vec<Line> =
+    let roomy = inner.height >= 12;
+    let title_style = app.theme.title.add_modifier(Modifier::BOLD);
+    let mut header: Vec<Line> = if roomy {
         crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), w.max(1))
             .into_iter()
             .take(3)
-            .map(|l| Line::styled(l, app.theme.title.add_modifier(Modifier::BOLD)))
-            .collect();
+            .map(|l| Line::styled(l, title_style))
+            .collect()
+    } else {
+        vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
+    };
     header.push(fit(
         vec![(crate::cli::meta_line(&a.meta), app.theme.meta)],
         w,
@@ -433,7 +449,9 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         spaced.push((" ".into(), Style::new()));
     }
     header.push(fit(spaced, w));
-    header.push(Line::raw(""));
+    if roomy {
+        header.push(Line::raw(""));
+    }
     let head_h = (header.len() as u16).min(inner.height);
     f.render_widget(
         Paragraph::new(header),

@@ -161,47 +161,64 @@ fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Rep
         }
     };
     while let Ok(job) = rx.recv() {
-        let r = match job {
-            Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
-            Job::Open {
-                ticket,
-                id,
-                mark_read,
-            } => {
-                let res = store
-                    .article(id)
-                    .map(|a| a.map(Box::new))
-                    .map_err(|e| e.to_string());
-                if mark_read && !store.is_read_only() {
-                    let _ = store.mark_read(id);
-                }
-                Reply::Article {
-                    ticket,
-                    res,
-                    scroll: 0,
-                }
-            }
-            Job::OpenExt {
-                ticket,
-                ext_id,
-                scroll,
-            } => Reply::Article {
-                ticket,
-                res: store
-                    .article_by_ext_id(&ext_id)
-                    .map(|a| a.map(Box::new))
-                    .map_err(|e| e.to_string()),
-                scroll,
-            },
-            Job::Save { key, value } => {
-                if store.is_read_only() {
-                    continue;
-                }
-                Reply::Saved(store.set_setting(&key, &value).map_err(|e| e.to_string()))
-            }
-        };
-        if reply.send(wrap(r)).is_err() {
+        if let Some(r) = serve_job(&store, job)
+            && reply.send(wrap(r)).is_err()
+        {
             return;
         }
     }
+}
+
+/// Does one data job on `store` (the data worker's body; tests call it directly).
+pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
+    Some(match job {
+        Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
+        Job::Open {
+            ticket,
+            id,
+            mark_read,
+        } => {
+            let res = store
+                .article(id)
+                .map(|a| a.map(Box::new))
+                .map_err(|e| e.to_string());
+            if mark_read && !store.is_read_only() {
+                let _ = store.mark_read(id);
+            }
+            Reply::Article {
+                ticket,
+                res,
+                scroll: 0,
+            }
+        }
+        Job::OpenExt {
+            ticket,
+            ext_id,
+            scroll,
+        } => {
+            let res = store
+                .article_by_ext_id(&ext_id)
+                .map(|a| a.map(Box::new))
+                .map_err(|e| e.to_string());
+            Reply::Article {
+                ticket,
+                res,
+                scroll,
+            }
+        }
+        Job::Save { key, value } => {
+            if store.is_read_only() {
+                return None;
+            }
+            Reply::Saved(store.set_setting(&key, &value).map_err(|e| e.to_string()))
+        }
+    })
+}
+
+/// Runs one search on `store` (the search worker's body without interruption).
+pub fn serve_search(store: &Store, ticket: u64, req: &Request) -> Reply {
+    let res = search(store.conn(), req)
+        .map(Box::new)
+        .map_err(|e| store.err(e).to_string());
+    Reply::Results { ticket, res }
 }

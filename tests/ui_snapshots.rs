@@ -1,0 +1,201 @@
+//! Screen tests: the reader drawn into ratatui's TestBackend with the sample library, at
+//! 120×40, 80×24 and 60×15, compared with committed insta snapshots (CJK included).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use zhiku::import::{Options, import};
+use zhiku::store::Store;
+use zhiku::ui::App;
+use zhiku::ui::app::Outgoing;
+use zhiku::ui::render::draw;
+use zhiku::ui::worker::{serve_job, serve_search};
+
+fn sample_store() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let r = import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+/// Does what the workers would do with everything the app asked for.
+fn pump(app: &mut App, store: &Store) {
+    for _ in 0..10 {
+        let out: Vec<Outgoing> = app.outbox.drain(..).collect();
+        if out.is_empty() {
+            return;
+        }
+        for o in out {
+            let reply = match o {
+                Outgoing::Search(t, req) => Some(serve_search(store, t, &req)),
+                Outgoing::Job(j) => serve_job(store, j),
+            };
+            if let Some(r) = reply {
+                app.on_reply(r);
+            }
+        }
+    }
+}
+
+fn key(app: &mut App, store: &Store, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    pump(app, store);
+}
+
+fn typed(app: &mut App, store: &Store, text: &str) {
+    for c in text.chars() {
+        key(app, store, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    // Two frames: the first tells the app its pane sizes (excerpt width), the second shows
+    // results fetched for them.
+    t.draw(|f| draw(app, f)).unwrap();
+    pump(app, store);
+    t.draw(|f| draw(app, f)).unwrap();
+    t
+}
+
+fn snap(name: &str, t: &Terminal<TestBackend>) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\d+\.\d ms", "N.N ms");
+    settings.bind(|| insta::assert_snapshot!(name, t.backend()));
+}
+
+fn app(store: &Store) -> App {
+    let mut a = App::new();
+    pump(&mut a, store);
+    a
+}
+
+#[test]
+fn start_screen_at_three_sizes() {
+    let store = sample_store();
+    for (w, h) in [(120, 40), (80, 24), (60, 15)] {
+        let mut a = app(&store);
+        let t = screen(&mut a, &store, w, h);
+        snap(&format!("start_{w}x{h}"), &t);
+    }
+}
+
+#[test]
+fn chinese_query_and_open_article() {
+    let store = sample_store();
+    for (w, h) in [(120, 40), (80, 24), (60, 15)] {
+        let mut a = app(&store);
+        screen(&mut a, &store, w, h);
+        key(&mut a, &store, KeyCode::Char('/'));
+        typed(&mut a, &store, "故障恢复");
+        key(&mut a, &store, KeyCode::Enter);
+        key(&mut a, &store, KeyCode::Enter);
+        key(&mut a, &store, KeyCode::Char(']'));
+        let t = screen(&mut a, &store, w, h);
+        snap(&format!("query_open_{w}x{h}"), &t);
+        let buf = t.backend().buffer();
+        // The cell after a wide character holds a blank: compare without blanks.
+        let text: String = buf
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .filter(|s| *s != " ")
+            .collect();
+        assert!(text.contains("故障恢复"), "the query is shown");
+    }
+}
+
+#[test]
+fn search_cursor_sits_at_the_caret_display_column() {
+    let store = sample_store();
+    let mut a = app(&store);
+    screen(&mut a, &store, 120, 40);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "Kafka 消息积压");
+    let mut t = screen(&mut a, &store, 120, 40);
+    // Border (1) + padding (1) + "Kafka " (6) + 4 wide characters (8) = column 16.
+    assert_eq!(t.get_cursor_position().unwrap(), (16, 1).into());
+    key(&mut a, &store, KeyCode::Left);
+    key(&mut a, &store, KeyCode::Left);
+    t.draw(|f| draw(&mut a, f)).unwrap();
+    assert_eq!(t.get_cursor_position().unwrap(), (12, 1).into());
+}
+
+#[test]
+fn tag_palette_finds_pinyin_initials() {
+    let store = sample_store();
+    let mut a = app(&store);
+    screen(&mut a, &store, 80, 24);
+    key(&mut a, &store, KeyCode::Char('t'));
+    typed(&mut a, &store, "zzwz");
+    let t = screen(&mut a, &store, 80, 24);
+    snap("palette_80x24", &t);
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.scope_label(), "其他 › 转载文章");
+    assert!(
+        a.results
+            .hits
+            .iter()
+            .all(|h| h.meta.tags.iter().any(|t| t == "转载文章"))
+    );
+    assert!(!a.results.hits.is_empty());
+}
+
+#[test]
+fn help_overlay_lists_the_keys() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('?'));
+    let t = screen(&mut a, &store, 80, 24);
+    snap("help_80x24", &t);
+}
+
+#[test]
+fn tiny_windows_show_a_notice_and_never_panic() {
+    let store = sample_store();
+    let mut a = app(&store);
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (2, 1),
+        (20, 5),
+        (59, 15),
+        (60, 14),
+        (300, 100),
+    ] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(&mut a, f)).unwrap();
+    }
+    let t = screen(&mut a, &store, 40, 10);
+    snap("too_small_40x10", &t);
+}
+
+#[test]
+fn borders_stay_in_line_with_wide_text_at_every_width() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "emoji 👩‍💻 ✅");
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Enter);
+    for w in 60..=130 {
+        let t = screen(&mut a, &store, w, 30);
+        let buf = t.backend().buffer();
+        // The right border of the screen-wide search box is on the last column of rows 0-2,
+        // and every pane's right border is a box character: no wide glyph pushed it away.
+        for y in 0..3 {
+            let sym = buf[(w - 1, y)].symbol();
+            assert!(
+                ["┐", "│", "┘"].contains(&sym),
+                "width {w}, row {y}: {sym:?}"
+            );
+        }
+        for y in 3..29 {
+            let sym = buf[(w - 1, y)].symbol();
+            assert!(
+                ["┐", "│", "┘"].contains(&sym),
+                "width {w}, row {y}: {sym:?}"
+            );
+        }
+    }
+}
