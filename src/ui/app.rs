@@ -100,6 +100,8 @@ pub struct App {
     pub excerpt_width: usize,
     search_ticket: u64,
     article_ticket: u64,
+    /// The last request sent, so an identical one is not sent again.
+    last_sent: Option<Request>,
     pub dirty: bool,
 }
 
@@ -137,6 +139,7 @@ impl App {
             excerpt_width: 60,
             search_ticket: 0,
             article_ticket: 0,
+            last_sent: None,
             dirty: true,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
@@ -156,13 +159,20 @@ impl App {
 
     /// Sends the current query and scope to the search worker.
     pub fn requery(&mut self, typing: bool) {
-        self.search_ticket += 1;
         let mut req = Request::new(&self.query());
-        req.typing = typing;
         req.scope = self.scope.clone();
         req.sort = self.sort;
         req.limit = 200;
         req.excerpt_width = self.excerpt_width.max(10);
+        // Finishing a query only re-runs it when that changes its meaning (a typed prefix).
+        req.typing = typing
+            || crate::search::query::parse(&req.text, true)
+                == crate::search::query::parse(&req.text, false);
+        if self.last_sent.as_ref() == Some(&req) {
+            return;
+        }
+        self.last_sent = Some(req.clone());
+        self.search_ticket += 1;
         self.results_pending = true;
         self.outbox.push(Outgoing::Search(self.search_ticket, req));
     }
@@ -275,7 +285,13 @@ impl App {
                         {
                             *doc = Document::new(&a.body, &self.results.needles);
                         }
-                        if self.article.is_none() {
+                        // The reader previews the selected result, unless the user is reading in it.
+                        let shown = self.article.as_ref().map(|a| a.meta.id);
+                        let selected = self.results.hits.get(self.res_sel).map(|h| h.meta.id);
+                        if selected.is_some()
+                            && selected != shown
+                            && (self.focus != Focus::Reader || shown.is_none())
+                        {
                             self.open_selected(false);
                         }
                     }
@@ -297,10 +313,16 @@ impl App {
                 }
                 match res {
                     Ok(Some(a)) => {
+                        let same = self
+                            .article
+                            .as_ref()
+                            .is_some_and(|old| old.meta.id == a.meta.id);
                         self.doc = Some(Document::new(&a.body, &self.results.needles));
                         self.article = Some(*a);
-                        self.scroll = scroll;
-                        self.tag_sel = None;
+                        if !same {
+                            self.scroll = scroll;
+                            self.tag_sel = None;
+                        }
                     }
                     Ok(None) => {}
                     Err(e) => self.status = Some((e, true)),
