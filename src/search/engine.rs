@@ -190,16 +190,22 @@ fn is_joiner(c: char) -> bool {
     )
 }
 
-/// The words of a term for partial matching: Latin words, short Han runs whole, long Han runs
-/// split at joiners and then into pairs.
-fn units(term: &Term) -> Vec<(String, bool)> {
+/// The words of a term for partial matching: Latin words, short Han runs whole, longer runs
+/// split at joiners and then into pairs. A four-character run stays whole in a one-term query,
+/// so 故障恢复 alone keeps exact recall; beside other terms it counts as two words.
+fn units(term: &Term, split_four: bool) -> Vec<(String, bool)> {
+    if term.quoted {
+        return vec![(term.text.clone(), false)];
+    }
     let rs = runs(&term.text);
     let n = rs.len();
     let mut out = Vec::new();
     for (i, run) in rs.into_iter().enumerate() {
         match run {
             Run::Word(w) => out.push((w, term.prefix && i + 1 == n)),
-            Run::Cjk(chars) if chars.len() <= 3 => out.push((chars.into_iter().collect(), false)),
+            Run::Cjk(chars) if chars.len() <= 3 || (chars.len() == 4 && !split_four) => {
+                out.push((chars.into_iter().collect(), false))
+            }
             Run::Cjk(chars) => {
                 for piece in chars.split(|c| is_joiner(*c)) {
                     match piece.len() {
@@ -233,7 +239,7 @@ fn tiers(q: &Query) -> Vec<(u8, String)> {
     }
     let mut all_units: Vec<(String, bool)> = Vec::new();
     for t in &q.terms {
-        for u in units(t) {
+        for u in units(t, q.terms.len() > 1) {
             if !all_units.contains(&u) {
                 all_units.push(u);
             }
@@ -281,7 +287,7 @@ fn needles(q: &Query) -> Vec<Needle> {
                 Run::Cjk(c) => add(&c.into_iter().collect::<String>()),
             }
         }
-        for (u, _) in units(t) {
+        for (u, _) in units(t, q.terms.len() > 1) {
             add(&u);
         }
     }
@@ -542,14 +548,16 @@ mod tests {
         let t = Term {
             text: "DorisDB数据同步监控与故障恢复".into(),
             prefix: false,
+            quoted: false,
         };
-        let u: Vec<String> = units(&t).into_iter().map(|x| x.0).collect();
+        let u: Vec<String> = units(&t, false).into_iter().map(|x| x.0).collect();
         assert_eq!(u, ["dorisdb", "数据", "同步", "监控", "故障", "恢复"]);
         let t = Term {
             text: "分布式事务".into(),
             prefix: false,
+            quoted: false,
         };
-        let u: Vec<String> = units(&t).into_iter().map(|x| x.0).collect();
+        let u: Vec<String> = units(&t, false).into_iter().map(|x| x.0).collect();
         assert_eq!(u, ["分布", "式事务"]);
     }
 
@@ -561,9 +569,9 @@ mod tests {
             t,
             [
                 "\"kafka 消息 息积 积压\"",
-                "\"kafka\" AND \"消息 息积 积压\"",
-                "\"kafka\" AND \"消息\" AND \"积压\"",
-                "\"kafka\" OR \"消息\" OR \"积压\"",
+                "\"kafka\"* AND \"消息 息积 积压\"",
+                "\"kafka\"* AND \"消息\" AND \"积压\"",
+                "\"kafka\"* OR \"消息\" OR \"积压\"",
             ]
         );
     }

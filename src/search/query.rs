@@ -11,6 +11,8 @@ pub struct Term {
     pub text: String,
     /// The last Latin word is typed still: match it as a prefix.
     pub prefix: bool,
+    /// Written in quotes: an exact phrase, never split into words.
+    pub quoted: bool,
 }
 
 /// A parsed query.
@@ -70,7 +72,6 @@ pub fn parse(input: &str, typing: bool) -> Query {
         .collect();
     let mut q = Query::default();
     for (word, quoted) in words(&input) {
-        let _ = quoted;
         if let Some(rest) = word.strip_prefix('-').filter(|r| !runs(r).is_empty()) {
             q.excluded.push(rest.to_owned());
             continue;
@@ -108,15 +109,23 @@ pub fn parse(input: &str, typing: bool) -> Query {
         q.terms.push(Term {
             text: word,
             prefix: false,
+            quoted,
         });
     }
-    let ends_open = typing && !input.ends_with(char::is_whitespace) && !input.ends_with('"');
-    if ends_open
-        && let Some(last) = q.terms.last_mut()
-        && matches!(runs(&last.text).last(), Some(Run::Word(w)) if w.chars().count() >= 2)
-    {
-        last.prefix = true;
+    // A finished Latin word of three letters or more also matches identifiers it begins
+    // (Netty → NettyServer); a word still being typed does from two letters.
+    let last = q.terms.len().saturating_sub(1);
+    for (i, t) in q.terms.iter_mut().enumerate() {
+        if t.quoted {
+            continue;
+        }
+        let open = typing && i == last && !input.ends_with(char::is_whitespace);
+        if let Some(Run::Word(w)) = runs(&t.text).last() {
+            let n = w.chars().count();
+            t.prefix = n >= 3 || (open && n >= 2);
+        }
     }
+
     q
 }
 
@@ -188,11 +197,13 @@ mod tests {
 
     #[test]
     fn last_latin_word_is_a_prefix_while_typing() {
-        assert!(parse("Dor", true).terms[0].prefix);
-        assert!(!parse("Dor ", true).terms[0].prefix);
+        assert!(parse("Do", true).terms[0].prefix);
+        assert!(!parse("Do ", true).terms[0].prefix);
+        assert!(!parse("Do", false).terms[0].prefix);
+        assert!(parse("Dor", false).terms[0].prefix);
         assert!(!parse("D", true).terms[0].prefix);
-        assert!(!parse("Dor", false).terms[0].prefix);
         assert!(!parse("数据", true).terms[0].prefix);
+        assert!(!parse("\"Dor\"", true).terms[0].prefix);
     }
 
     #[test]

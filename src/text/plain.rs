@@ -103,7 +103,11 @@ fn looks_like_tag(s: &str) -> bool {
 
 /// Decodes the HTML entity at the start of `s`; returns the character and the bytes consumed.
 pub fn decode_entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    let end = s
+        .char_indices()
+        .take_while(|(i, _)| *i < 12)
+        .find(|(_, c)| *c == ';')?
+        .0;
     let name = &s[1..end];
     let c = match name {
         "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
@@ -198,6 +202,12 @@ mod tests {
             strip_markup_inline("42. DB::Exception"),
             "42. DB::Exception"
         );
+    }
+
+    #[test]
+    fn entities_next_to_wide_characters() {
+        assert_eq!(decode_entities("&Year=2024`，直接"), "&Year=2024`，直接");
+        assert_eq!(decode_entities("&amp;，"), "&，");
     }
 
     #[test]

@@ -1,0 +1,284 @@
+//! Search on a known corpus (the sample library): exact recall for short Chinese queries,
+//! the tiers of a long query, filters, prefixes, exclusion, and no SQL error for any input.
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
+
+use proptest::prelude::*;
+use zhiku::import::{Options, import};
+use zhiku::search::engine::scan_ids;
+use zhiku::search::{Request, Scope, search};
+use zhiku::store::Store;
+
+fn store() -> &'static Mutex<Store> {
+    static S: OnceLock<Mutex<Store>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = Store::open_in_memory().unwrap();
+        import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
+        Mutex::new(s)
+    })
+}
+
+fn run(q: &str) -> zhiku::search::Results {
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let mut r = Request::new(q);
+    r.limit = 1000;
+    search(s.conn(), &r).unwrap()
+}
+
+fn ids(q: &str) -> BTreeSet<i64> {
+    run(q).hits.iter().map(|h| h.meta.id.0).collect()
+}
+
+fn has(h: &zhiku::search::Hit, text: &str) -> bool {
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let a = s.article(h.meta.id).unwrap().unwrap();
+    let all = format!(
+        "{} {} {} {}",
+        a.meta.title,
+        a.meta.author.unwrap_or_default(),
+        a.body,
+        a.meta.tags.join(" ")
+    );
+    zhiku::text::fold_str(&all).contains(&zhiku::text::fold_str(text))
+}
+
+#[test]
+fn one_and_two_character_queries_have_exact_recall() {
+    for q in [
+        "库",
+        "备",
+        "故",
+        "备份",
+        "数据",
+        "故障",
+        "恢复",
+        "集群",
+        "监控",
+        "索引",
+        "事务",
+        "数据库",
+        "故障恢复",
+        "数据同步",
+        "慢查询",
+    ] {
+        let scanned: BTreeSet<i64> = {
+            let s = store().lock().unwrap_or_else(|e| e.into_inner());
+            scan_ids(s.conn(), q)
+                .unwrap()
+                .into_iter()
+                .map(|i| i.0)
+                .collect()
+        };
+        let found = ids(q);
+        assert!(!scanned.is_empty(), "{q} occurs in the sample");
+        assert_eq!(found, scanned, "query {q}");
+        assert_eq!(run(q).total, scanned.len(), "count of {q}");
+    }
+}
+
+#[test]
+fn latin_terms_are_folded_and_found() {
+    for q in ["kafka", "KAFKA", "Ｋａｆｋａ"] {
+        assert_eq!(ids(q), ids("Kafka"), "{q}");
+    }
+    let found = ids("Kafka");
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let scanned: BTreeSet<i64> = scan_ids(s.conn(), "kafka")
+        .unwrap()
+        .into_iter()
+        .map(|i| i.0)
+        .collect();
+    assert!(found.is_subset(&scanned));
+    assert!(
+        found.len() * 100 >= scanned.len() * 95,
+        "{} of {}",
+        found.len(),
+        scanned.len()
+    );
+}
+
+#[test]
+fn a_long_unspaced_query_finds_partial_matches_in_tier_order() {
+    let r = run("DorisDB数据同步监控与故障恢复");
+    assert!(r.hits.len() > 10);
+    assert_eq!(
+        r.hits[0].meta.ext_id, "s-077",
+        "the DorisDB sync and monitoring article first"
+    );
+    assert!(
+        r.hits.windows(2).all(|w| w[0].tier <= w[1].tier),
+        "tiers in order"
+    );
+    assert!(
+        r.hits.iter().any(|h| h.tier == 3),
+        "partial matches included"
+    );
+}
+
+#[test]
+fn multi_term_queries_rank_whole_phrase_then_all_terms() {
+    let r = run("Kafka 消息积压");
+    assert!(!r.hits.is_empty());
+    assert!(r.hits.windows(2).all(|w| w[0].tier <= w[1].tier));
+    let all_terms: Vec<_> = r.hits.iter().filter(|h| h.tier <= 1).collect();
+    assert!(
+        all_terms
+            .iter()
+            .all(|h| has(h, "kafka") && has(h, "消息积压"))
+    );
+}
+
+#[test]
+fn title_hits_rank_above_body_hits() {
+    let r = run("ZooKeeper");
+    let first_body_only = r
+        .hits
+        .iter()
+        .position(|h| !zhiku::text::fold_str(&h.meta.title).contains("zookeeper"));
+    let last_title = r
+        .hits
+        .iter()
+        .rposition(|h| zhiku::text::fold_str(&h.meta.title).contains("zookeeper"));
+    if let (Some(b), Some(t)) = (first_body_only, last_title) {
+        assert!(
+            t < b + 3,
+            "title matches lead: last title hit {t}, first body-only {b}"
+        );
+    }
+}
+
+#[test]
+fn filters_scope_and_exclusion() {
+    let r = run("tag:Redis");
+    assert!(
+        !r.hits.is_empty()
+            && r.hits
+                .iter()
+                .all(|h| h.meta.tags.iter().any(|t| t == "Redis"))
+    );
+    let r = run("tag:redis 缓存");
+    assert!(
+        !r.hits.is_empty()
+            && r.hits
+                .iter()
+                .all(|h| h.meta.tags.iter().any(|t| t == "Redis") && has(h, "缓存"))
+    );
+    let r = run("cat:数据库");
+    assert!(r.hits.iter().all(|h| {
+        h.meta.category == "数据库"
+            || h.meta
+                .tags
+                .iter()
+                .any(|t| ["MySQL", "Oracle", "Mongo"].contains(&t.as_str()))
+    }));
+    let r = run("since:2024-01 until:2024-06-30");
+    assert!(!r.hits.is_empty());
+    assert!(r.hits.iter().all(|h| {
+        let d = h.meta.published.as_deref().unwrap();
+        ("2024-01-01".."2024-07-01").contains(&&d[..10])
+    }));
+    let with = ids("恢复");
+    let without = ids("恢复 -备份");
+    assert!(without.len() < with.len());
+    assert!(run("恢复 -备份").hits.iter().all(|h| !has(h, "备份")));
+    let r = run("author:运维小刘");
+    assert!(
+        !r.hits.is_empty()
+            && r.hits
+                .iter()
+                .all(|h| h.meta.author.as_deref() == Some("运维小刘"))
+    );
+    let r = run("\"滚动发布\"");
+    assert!(r.hits.iter().all(|h| has(h, "滚动发布")));
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let mut req = Request::new("故障");
+    req.scope = Scope::Tag("ZooKeeper".into());
+    let r = search(s.conn(), &req).unwrap();
+    assert!(
+        !r.hits.is_empty()
+            && r.hits
+                .iter()
+                .all(|h| h.meta.tags.iter().any(|t| t == "ZooKeeper"))
+    );
+}
+
+#[test]
+fn the_last_latin_word_is_a_prefix_while_typing() {
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let mut req = Request::new("Dor");
+    req.typing = true;
+    let r = search(s.conn(), &req).unwrap();
+    assert!(
+        r.hits.len() >= 3
+            && r.hits
+                .iter()
+                .all(|h| h.title_matches.len() + h.excerpt_matches.len() > 0)
+    );
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| h.meta.tags.iter().any(|t| t == "DorisDB"))
+    );
+}
+
+#[test]
+fn excerpts_fit_and_mark_their_matches() {
+    let s = store().lock().unwrap_or_else(|e| e.into_inner());
+    let mut req = Request::new("备份");
+    req.excerpt_width = 40;
+    for h in search(s.conn(), &req).unwrap().hits {
+        assert!(zhiku::text::str_width(&h.excerpt) <= 40, "{}", h.excerpt);
+        for m in &h.excerpt_matches {
+            assert_eq!(&h.excerpt[m.clone()], "备份");
+        }
+    }
+}
+
+#[test]
+fn hostile_inputs_are_searched_as_text() {
+    let long = "数据".repeat(50_000);
+    for q in [
+        "\"abc",
+        "a\"b",
+        "a AND",
+        "(",
+        "NEAR(",
+        "^",
+        "-x",
+        "e-mail",
+        "c++",
+        "don't",
+        "*",
+        ":",
+        " ",
+        "\0",
+        "\u{1b}",
+        "a\nb",
+        "OR",
+        "NOT x",
+        "{title}: x",
+        "x:y",
+        &long,
+    ] {
+        let s = store().lock().unwrap_or_else(|e| e.into_inner());
+        search(s.conn(), &Request::new(q)).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn no_input_produces_an_sql_error(q in "(\\PC|[\"*:^(){}+\\-]){0,40}", typing in any::<bool>()) {
+        let s = store().lock().unwrap_or_else(|e| e.into_inner());
+        let mut req = Request::new(&q);
+        req.typing = typing;
+        prop_assert!(search(s.conn(), &req).is_ok(), "query {:?}", q);
+    }
+
+    #[test]
+    fn arbitrary_unicode_never_errors(q in any::<String>()) {
+        let s = store().lock().unwrap_or_else(|e| e.into_inner());
+        prop_assert!(search(s.conn(), &Request::new(&q)).is_ok(), "query {:?}", q);
+    }
+}
