@@ -172,7 +172,7 @@ fn search_read_jump_tags_resize_and_quit() {
 
     t.send("/");
     t.send("故障恢复");
-    t.wait_text("48 条结果");
+    t.wait_text("3 条结果");
     // The terminal cursor is at the caret: border + space + four wide characters.
     t.wait("the cursor at the caret", |s| {
         s.cursor_position() == (1, 10) && !s.hide_cursor()

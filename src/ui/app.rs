@@ -17,6 +17,9 @@ use super::worker::{Job, Reply};
 use crate::search::{Request, Results, Scope, Sort};
 use crate::store::{Article, Tree};
 
+/// Results fetched at a time.
+pub const PAGE: usize = 50;
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -102,6 +105,8 @@ pub struct App {
     article_ticket: u64,
     /// The last request sent, so an identical one is not sent again.
     last_sent: Option<Request>,
+    /// Results asked for; grows by a page as the selection nears the end of the list.
+    limit: usize,
     pub dirty: bool,
 }
 
@@ -140,6 +145,7 @@ impl App {
             search_ticket: 0,
             article_ticket: 0,
             last_sent: None,
+            limit: PAGE,
             dirty: true,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
@@ -162,7 +168,14 @@ impl App {
         let mut req = Request::new(&self.query());
         req.scope = self.scope.clone();
         req.sort = self.sort;
-        req.limit = 200;
+        let same_question = self
+            .last_sent
+            .as_ref()
+            .is_some_and(|l| l.text == req.text && l.scope == req.scope && l.sort == req.sort);
+        if !same_question {
+            self.limit = PAGE;
+        }
+        req.limit = self.limit;
         req.excerpt_width = self.excerpt_width.max(10);
         // Finishing a query only re-runs it when that changes its meaning (a typed prefix).
         req.typing = typing
@@ -621,6 +634,10 @@ impl App {
         if sel != self.res_sel {
             self.res_sel = sel;
             self.open_selected(false);
+        }
+        if sel + 5 >= n && n < self.results.total && !self.results_pending {
+            self.limit = n + PAGE;
+            self.requery(false);
         }
     }
 
