@@ -71,7 +71,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub strict: bool,
     /// Offset for dates written without one (default +08:00)
-    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
+    #[arg(long, value_name = "OFFSET", value_parser = parse_tz, allow_hyphen_values = true)]
     pub tz: Option<chrono::FixedOffset>,
     /// Import the bundled sample library
     #[arg(long)]

@@ -19,6 +19,10 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(code) => code,
+        // `zhiku export | head`: the reader went away; nothing is wrong.
+        Err(zhiku::cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("zhiku: {}", escape_for_terminal(&e.to_string()));
             ExitCode::from(2)

@@ -72,9 +72,22 @@ pub fn to_article(obj: &Map<String, Value>, body: Body, tz: FixedOffset) -> R<Ne
     }
     let views = match first(obj, "views", &["view_count", "pv"]) {
         None | Some(Value::Null) => 0,
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-            FieldError::new("views", format!("must be a whole number ≥ 0, got {n}"))
-        })?,
+        Some(Value::Number(n)) => match n.as_u64() {
+            // The store keeps views as SQLite INTEGER (i64); larger would abort the whole run.
+            Some(v) if v > i64::MAX as u64 => {
+                return Err(FieldError::new(
+                    "views",
+                    format!("must be at most {}, got {n}", i64::MAX),
+                ));
+            }
+            Some(v) => v,
+            None => {
+                return Err(FieldError::new(
+                    "views",
+                    format!("must be a whole number ≥ 0, got {n}"),
+                ));
+            }
+        },
         Some(v) => {
             return Err(FieldError::new(
                 "views",
@@ -103,7 +116,11 @@ pub fn to_article(obj: &Map<String, Value>, body: Body, tz: FixedOffset) -> R<Ne
         summary: opt_text(obj, "summary", &["excerpt", "description"])?,
         author: opt_text(obj, "author", &["authors"])?,
         category,
-        tags: tags.iter().map(|t| canonical_tag(t)).collect(),
+        tags: tags
+            .iter()
+            .map(|t| canonical_tag(t))
+            .filter(|t| !t.is_empty())
+            .collect(),
         published: date(obj, "published", &["date"], tz)?,
         updated: date(obj, "updated", &["lastmod", "modified"], tz)?,
         views,
@@ -112,8 +129,11 @@ pub fn to_article(obj: &Map<String, Value>, body: Body, tz: FixedOffset) -> R<Ne
     })
 }
 
+/// A tag is a one-line label: control characters are dropped (U+001F also separates the tags
+/// of an article in store queries, so a tag containing it would read back as two).
 fn canonical_tag(t: &str) -> String {
-    match taxonomy().tag(t) {
+    let t: String = t.chars().filter(|c| !c.is_control()).collect();
+    match taxonomy().tag(&t) {
         Some((name, _)) => name.to_owned(),
         None => normalize_stored(t.trim()),
     }

@@ -121,22 +121,30 @@ impl Store {
                     source: e,
                 });
             }
+            // An empty file is what another `zhiku import` creating this store leaves for a
+            // moment (and what `touch` makes): nothing to refuse and nothing to lose.
+            Ok(m) if m.len() == 0 && access == Access::Write => return Self::create(path),
             Ok(_) => {}
         }
         check_header(path)?;
-        let probe = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        let probe = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        if access == Access::Write && is_blank(&probe) {
+            // Likewise a database without a single table: a store whose creation is still
+            // under way in another process (`create` waits for it and finds it done).
+            drop(probe);
+            return Self::create(path);
+        }
         check_identity(&probe, path)?;
         drop(probe);
         let (conn, read_only) =
             match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
                 .and_then(|c| configure(&c, false).map(|_| c))
+                .and_then(refuse_if_read_only)
             {
                 Ok(c) => (c, false),
                 Err(e) if access == Access::Write => return Err(write_error(path, e)),
                 Err(_) => {
-                    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                        .map_err(|e| StoreError::from_sqlite(path, e))?;
+                    let c = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
                     configure(&c, true).map_err(|e| StoreError::from_sqlite(path, e))?;
                     (c, true)
                 }
@@ -158,8 +166,7 @@ impl Store {
             return Err(StoreError::NotFound(path.to_path_buf()));
         }
         check_header(path)?;
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        let conn = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
         check_identity(&conn, path)?;
         configure(&conn, true).map_err(|e| StoreError::from_sqlite(path, e))?;
         Ok(Store {
@@ -269,14 +276,84 @@ fn write_error(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// SQLite quietly opens a file it cannot write read-only even when asked for read-write; this
+/// turns that into the `SQLITE_READONLY` error a write would meet later.
+fn refuse_if_read_only(conn: Connection) -> rusqlite::Result<Connection> {
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some("the file cannot be written".into()),
+        ));
+    }
+    Ok(conn)
+}
+
+/// Opens `path` with `SQLITE_OPEN_READ_ONLY`. A WAL store in a folder this user cannot write
+/// (and without `-shm`/`-wal` files) cannot be read that way: SQLite needs to create the shared
+/// memory file. Then, and only then, it is opened `immutable`: nobody without write access to
+/// the folder can be writing it, and there is no WAL whose contents would be missed.
+fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
+    match conn.query_row("PRAGMA application_id", [], |_| Ok(())) {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) && wal_empty => {
+            let Some(uri) = immutable_uri(path) else {
+                return Err(e);
+            };
+            drop(conn);
+            Connection::open_with_flags(
+                uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            )
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// `file:/abs/path?immutable=1`, with the characters URIs reserve escaped.
+fn immutable_uri(path: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let mut uri = String::from("file:");
+    for c in abs.to_str()?.chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Some(uri)
+}
+
+/// How long a connection waits for another one's lock before giving up as [`StoreError::Busy`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     if !read_only {
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        set_wal(conn)?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
     }
     Ok(())
+}
+
+/// `PRAGMA journal_mode = WAL` fails with SQLITE_BUSY at once, without the busy handler, while
+/// another connection holds a lock on a store that is not yet in WAL mode (two importers
+/// creating the same new store): retry it for as long as the busy timeout.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => return r,
+        }
+    }
 }
 
 fn check_header(path: &Path) -> Result<()> {
@@ -293,6 +370,18 @@ fn check_header(path: &Path) -> Result<()> {
         return Err(StoreError::NotSqlite(path.to_path_buf()));
     }
     Ok(())
+}
+
+/// An SQLite database with no tables, application id or version: nothing in it to protect.
+fn is_blank(conn: &Connection) -> bool {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM sqlite_schema) = 0 \
+           AND (SELECT application_id FROM pragma_application_id) = 0 \
+           AND (SELECT user_version FROM pragma_user_version) = 0",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
 }
 
 fn check_identity(conn: &Connection, path: &Path) -> Result<()> {

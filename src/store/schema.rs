@@ -67,6 +67,12 @@ CREATE VIRTUAL TABLE fts USING fts5(
 
 /// Brings a store to [`SCHEMA_VERSION`] in one immediate transaction: all or nothing.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    // A store that is already current needs no write lock: a reader opened while an import
+    // holds the lock must not wait for it (and must not write the header on every open).
+    let current: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < 1 {
