@@ -282,3 +282,50 @@ proptest! {
         prop_assert!(search(s.conn(), &Request::new(&q)).is_ok(), "query {:?}", q);
     }
 }
+
+#[test]
+fn broad_queries_rank_title_hits_first_then_newest() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut lines = String::new();
+    for i in 0..10_100 {
+        let title = if i % 20 == 0 {
+            format!("第{i}篇 数据治理")
+        } else {
+            format!("第{i}篇 随笔")
+        };
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 12;
+        lines.push_str(&format!(
+            "{{\"id\":\"b{i}\",\"title\":\"{title}\",\"body\":\"今天整理数据，顺便记录。\",\"date\":\"2024-{month:02}-{day:02}\"}}\n"
+        ));
+    }
+    let data: &'static str = Box::leak(lines.into_boxed_str());
+    let src = zhiku::import::Source::Memory {
+        name: "broad.jsonl".into(),
+        data: data.as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert_eq!(r.inserted, 10_100);
+    let res = search(s.conn(), &Request::new("数据")).unwrap();
+    assert_eq!(res.total_label(), "10,000+");
+    assert_eq!(res.hits.len(), 50);
+    let title_hits = res
+        .hits
+        .iter()
+        .take_while(|h| h.meta.title.contains("数据"))
+        .count();
+    assert!(title_hits >= 20, "title hits first: {title_hits}");
+    assert!(
+        res.hits[title_hits..]
+            .iter()
+            .all(|h| !h.meta.title.contains("数据"))
+    );
+    let dates: Vec<&str> = res.hits[..title_hits]
+        .iter()
+        .map(|h| h.meta.published.as_deref().unwrap())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first within the title hits"
+    );
+}

@@ -350,7 +350,13 @@ fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
 struct Ctx<'a> {
     conn: &'a Connection,
     f: Filters,
+    needles: Vec<Needle>,
+    /// Matches of each expression evaluated so far, newest-imported first, up to COUNT_CAP.
+    memo: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<i64>>>>,
 }
+
+/// Newest-imported matches a broad tier looks through for title and tag hits.
+const BROAD_HEAD_SCAN: usize = 500;
 
 impl Ctx<'_> {
     fn params(&self, expr: &str, extra: &[i64]) -> Vec<Value> {
@@ -360,24 +366,47 @@ impl Ctx<'_> {
         p
     }
 
-    fn count(&self, expr: &str) -> rusqlite::Result<usize> {
-        let sql = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM fts f JOIN articles a ON a.id = f.rowid \
-             WHERE fts MATCH ?{} LIMIT ?)",
-            self.f.sql
-        );
-        let n: i64 = self.conn.query_row(
-            &sql,
-            params_from_iter(self.params(expr, &[COUNT_CAP as i64])),
-            |r| r.get(0),
-        )?;
-        Ok(n as usize)
+    /// `FROM` clause: the articles table is joined only when a filter needs it (the join costs
+    /// about 1 µs per match).
+    fn from(&self) -> &'static str {
+        if self.f.sql.is_empty() {
+            "fts f"
+        } else {
+            "fts f JOIN articles a ON a.id = f.rowid"
+        }
     }
 
-    fn ids(&self, expr: &str, order: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
+    /// Matches of `expr`, newest-imported first, at most [`COUNT_CAP`]; evaluated once per search.
+    fn matches(&self, expr: &str) -> rusqlite::Result<std::rc::Rc<Vec<i64>>> {
+        if let Some(m) = self.memo.borrow().get(expr) {
+            return Ok(m.clone());
+        }
         let sql = format!(
-            "SELECT f.rowid, {BM25} FROM fts f JOIN articles a ON a.id = f.rowid \
-             WHERE fts MATCH ?{} ORDER BY {order} LIMIT ?",
+            "SELECT f.rowid FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
+            self.from(),
+            self.f.sql
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let ids: Vec<i64> = st
+            .query_map(
+                params_from_iter(self.params(expr, &[COUNT_CAP as i64])),
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        let ids = std::rc::Rc::new(ids);
+        self.memo.borrow_mut().insert(expr.to_owned(), ids.clone());
+        Ok(ids)
+    }
+
+    fn count(&self, expr: &str) -> rusqlite::Result<usize> {
+        Ok(self.matches(expr)?.len())
+    }
+
+    /// The `limit` best matches by BM25 (lower is better).
+    fn bm25(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
+        let sql = format!(
+            "SELECT f.rowid, {BM25} s FROM {} WHERE fts MATCH ?{} ORDER BY s LIMIT ?",
+            self.from(),
             self.f.sql
         );
         let mut st = self.conn.prepare_cached(&sql)?;
@@ -387,30 +416,52 @@ impl Ctx<'_> {
         rows.collect()
     }
 
-    /// The best `limit` matches of one tier: BM25 when the tier is small enough, else title and
-    /// tag matches first (by BM25 when few enough), then the newest-imported body matches.
+    /// Matches of `expr` in another order than relevance.
+    fn sorted(&self, expr: &str, sort: Sort, limit: usize) -> rusqlite::Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT a.id FROM articles a WHERE a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?){} \
+             ORDER BY {} LIMIT ?",
+            self.f.sql,
+            sort.order_by()
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params_from_iter(self.params(expr, &[limit as i64])), |r| {
+            r.get(0)
+        })?;
+        rows.collect()
+    }
+
+    /// The best `limit` matches of one tier: BM25 when the tier has at most [`BROAD`] matches.
+    /// A broader tier is not ranked in full: among its newest-imported matches, those with the
+    /// query in the title or tags come first (score -1), then the rest (score 0), newest first.
     fn ranked(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
-        if self.count(expr)? <= BROAD {
-            return self.ids(expr, &format!("{BM25}, a.published_ts DESC"), limit);
+        let all = self.matches(expr)?;
+        if all.len() <= BROAD {
+            return self.bm25(expr, limit);
         }
-        let head = format!("{{title tags}} : ({expr})");
-        let mut out = if self.count(&head)? <= BROAD {
-            self.ids(&head, &format!("{BM25}, a.published_ts DESC"), limit)?
-        } else {
-            self.ids(&head, "f.rowid DESC", limit)?
-        };
-        if out.len() < limit {
-            let seen: HashSet<i64> = out.iter().map(|x| x.0).collect();
-            for row in self.ids(expr, "f.rowid DESC", limit + seen.len())? {
-                if out.len() >= limit {
-                    break;
+        let scan = &all[..all.len().min(BROAD_HEAD_SCAN)];
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.title || ' ' || coalesce((SELECT group_concat(t.name, ' ') FROM article_tags x \
+             JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), '') FROM articles a WHERE a.id = ?1",
+        )?;
+        let mut head = Vec::new();
+        let mut rest = Vec::new();
+        for &id in scan {
+            let text: String = st.query_row([id], |r| r.get(0))?;
+            if find_matches(&text, &self.needles).is_empty() {
+                if rest.len() < limit {
+                    rest.push((id, 0.0));
                 }
-                if !seen.contains(&row.0) {
-                    out.push(row);
+            } else {
+                head.push((id, -1.0));
+                if head.len() >= limit {
+                    break;
                 }
             }
         }
-        Ok(out)
+        head.extend(rest);
+        head.truncate(limit);
+        Ok(head)
     }
 }
 
@@ -423,6 +474,8 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let ctx = Ctx {
         conn,
         f: filters(&q, &req.scope, exclude.as_deref()),
+        needles: needles(&q),
+        memo: Default::default(),
     };
     let tiers = tiers(&q);
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
@@ -449,29 +502,43 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         total = conn.query_row(&sql, params_from_iter(p), |r| r.get::<_, i64>(0))? as usize;
     } else {
         let (_, broadest) = tiers.last().expect("non-empty");
-        total = ctx.count(broadest)?;
         if req.sort == Sort::Relevance {
+            // Tiers nest (each matches everything the one before did), so the count is that of
+            // the weakest tier needed to fill the page: looser tiers are not evaluated at all.
             let mut seen = HashSet::new();
+            let mut counted = 0;
             for (tier, expr) in &tiers {
                 if picked.len() >= req.limit {
                     break;
                 }
+                counted = ctx.count(expr)?;
                 for (id, score) in ctx.ranked(expr, req.limit + seen.len())? {
                     if picked.len() < req.limit && seen.insert(id) {
                         picked.push((id, score, *tier));
                     }
                 }
             }
+            total = counted;
         } else {
+            total = ctx.count(broadest)?;
             picked = ctx
-                .ids(broadest, req.sort.order_by(), req.limit)?
+                .sorted(broadest, req.sort, req.limit)?
                 .into_iter()
-                .map(|(id, s)| (id, s, 0))
+                .map(|id| (id, 0.0, 0))
                 .collect();
         }
     }
-    let needles = needles(&q);
-    let hits = hydrate(conn, &picked, &needles, req.excerpt_width)?;
+    let needles = ctx.needles;
+    let mut hits = hydrate(conn, &picked, &needles, req.excerpt_width)?;
+    if req.sort == Sort::Relevance && !tiers.is_empty() {
+        // Equal scores (and the unranked rest of a broad tier) go newest first.
+        hits.sort_by(|x, y| {
+            x.tier
+                .cmp(&y.tier)
+                .then(x.score.total_cmp(&y.score))
+                .then_with(|| y.meta.published.cmp(&x.meta.published))
+        });
+    }
     Ok(Results {
         hits,
         total,
