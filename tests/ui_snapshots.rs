@@ -1,56 +1,15 @@
 //! Screen tests: the reader drawn into ratatui's TestBackend with the sample library, at
 //! 120×40, 80×24 and 60×15, compared with committed insta snapshots (CJK included).
 
+mod common;
+
+use common::{app, key, pump, sample_store, typed};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use zhiku::import::{Options, import};
+use ratatui::crossterm::event::KeyCode;
 use zhiku::store::Store;
 use zhiku::ui::App;
-use zhiku::ui::app::Outgoing;
 use zhiku::ui::render::draw;
-use zhiku::ui::worker::{Reply, serve_job, serve_search};
-
-fn sample_store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    let r = import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    s
-}
-
-/// Does what the workers would do with everything the app asked for.
-fn pump(app: &mut App, store: &Store) {
-    for _ in 0..10 {
-        let out: Vec<Outgoing> = app.outbox.drain(..).collect();
-        if out.is_empty() {
-            return;
-        }
-        for o in out {
-            let reply = match o {
-                Outgoing::Search(t, req) => Some(serve_search(store, t, &req)),
-                Outgoing::Job(j) => serve_job(store, j),
-            };
-            if let Some(mut r) = reply {
-                // Query time varies from run to run; the snapshots show 0.0 ms.
-                if let Reply::Results { res: Ok(res), .. } = &mut r {
-                    res.elapsed = std::time::Duration::ZERO;
-                }
-                app.on_reply(r);
-            }
-        }
-    }
-}
-
-fn key(app: &mut App, store: &Store, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-    pump(app, store);
-}
-
-fn typed(app: &mut App, store: &Store, text: &str) {
-    for c in text.chars() {
-        key(app, store, KeyCode::Char(c));
-    }
-}
 
 fn screen(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -64,12 +23,6 @@ fn screen(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend>
 
 fn snap(name: &str, t: &Terminal<TestBackend>) {
     insta::assert_snapshot!(name, t.backend());
-}
-
-fn app(store: &Store) -> App {
-    let mut a = App::new();
-    pump(&mut a, store);
-    a
 }
 
 #[test]

@@ -1,0 +1,62 @@
+//! What the UI tests share: the sample store and a synchronous stand-in for the workers.
+
+#![allow(dead_code)]
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use zhiku::import::{Options, import};
+use zhiku::store::Store;
+use zhiku::ui::App;
+use zhiku::ui::app::Outgoing;
+use zhiku::ui::worker::{Reply, serve_job, serve_search};
+
+pub fn sample_store() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let r = import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+/// Does what the workers would do with everything the app asked for.
+pub fn pump(app: &mut App, store: &Store) {
+    for _ in 0..10 {
+        let out: Vec<Outgoing> = app.outbox.drain(..).collect();
+        if out.is_empty() {
+            return;
+        }
+        for o in out {
+            let reply = match o {
+                Outgoing::Search(t, req) => Some(serve_search(store, t, &req)),
+                Outgoing::Job(j) => serve_job(store, j),
+            };
+            if let Some(mut r) = reply {
+                // Query time varies from run to run; the snapshots show 0.0 ms.
+                if let Reply::Results { res: Ok(res), .. } = &mut r {
+                    res.elapsed = std::time::Duration::ZERO;
+                }
+                app.on_reply(r);
+            }
+        }
+    }
+}
+
+pub fn app(store: &Store) -> App {
+    let mut a = App::new();
+    pump(&mut a, store);
+    a
+}
+
+pub fn key(app: &mut App, store: &Store, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    pump(app, store);
+}
+
+pub fn ctrl(app: &mut App, store: &Store, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    pump(app, store);
+}
+
+pub fn typed(app: &mut App, store: &Store, text: &str) {
+    for c in text.chars() {
+        key(app, store, KeyCode::Char(c));
+    }
+}

@@ -1,0 +1,239 @@
+//! Keys, mouse and worker replies against the reader's state, without a terminal.
+
+mod common;
+
+use common::{app, ctrl, key, pump, sample_store, typed};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use zhiku::search::Scope;
+use zhiku::ui::app::{Focus, Overlay};
+use zhiku::ui::worker::Reply;
+
+#[test]
+fn esc_after_a_fresh_edit_restores_the_previous_results() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "Kafka");
+    key(&mut a, &store, KeyCode::Enter);
+    let kafka_total = a.results.total;
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, " 积压");
+    assert_ne!(a.results.total, kafka_total);
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!(a.query(), "Kafka");
+    assert_eq!(a.results.total, kafka_total);
+    assert_eq!(a.focus, Focus::Results);
+}
+
+#[test]
+fn tab_h_l_move_between_panes_and_z_zooms() {
+    let store = sample_store();
+    let mut a = app(&store);
+    assert_eq!(a.focus, Focus::Results);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Reader);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::BackTab);
+    assert_eq!(a.focus, Focus::Reader);
+    key(&mut a, &store, KeyCode::Char('h'));
+    assert_eq!(a.focus, Focus::Results);
+    key(&mut a, &store, KeyCode::Char('l'));
+    assert_eq!(a.focus, Focus::Reader);
+    key(&mut a, &store, KeyCode::Char('z'));
+    assert!(a.zoom);
+    key(&mut a, &store, KeyCode::Esc);
+    assert!(!a.zoom);
+}
+
+#[test]
+fn the_tree_folds_and_scopes() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Tab);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Char(' '));
+    assert!(a.expanded.contains(&0), "前端技术 unfolded");
+    let rows = a.tree_rows().len();
+    key(&mut a, &store, KeyCode::Char(' '));
+    assert!(a.tree_rows().len() < rows);
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.scope, Scope::Category("前端技术".into()));
+    assert!(a.results.hits.iter().all(|h| {
+        h.meta.category == "前端技术"
+            || h.meta
+                .tags
+                .iter()
+                .any(|t| ["HTML", "CSS", "Javascript"].contains(&t.as_str()))
+    }));
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!(a.scope, Scope::All);
+}
+
+#[test]
+fn brackets_select_tags_and_enter_searches_the_tag() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Enter);
+    let tags = a.article.as_ref().unwrap().meta.tags.clone();
+    assert!(!tags.is_empty());
+    key(&mut a, &store, KeyCode::Char(']'));
+    assert_eq!(a.tag_sel, Some(0));
+    key(&mut a, &store, KeyCode::Char('['));
+    assert_eq!(a.tag_sel, Some(tags.len() - 1));
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.scope, Scope::Tag(tags[tags.len() - 1].clone()));
+    assert!(
+        a.results
+            .hits
+            .iter()
+            .all(|h| h.meta.tags.contains(&tags[tags.len() - 1]))
+    );
+}
+
+#[test]
+fn n_and_shift_n_jump_between_matches_in_the_article() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "ZooKeeper");
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Enter);
+    let doc = a.doc.as_mut().unwrap();
+    doc.layout(50);
+    let lines = doc.match_lines.clone();
+    assert!(lines.len() >= 3);
+    a.reader_rows = 10;
+    key(&mut a, &store, KeyCode::Char('n'));
+    let first = a.scroll;
+    key(&mut a, &store, KeyCode::Char('n'));
+    assert!(a.scroll > first);
+    key(&mut a, &store, KeyCode::Char('N'));
+    assert_eq!(a.scroll, first);
+}
+
+#[test]
+fn reader_scrolls_with_paging_keys_and_never_past_the_end() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Enter);
+    a.doc.as_mut().unwrap().layout(40);
+    a.reader_rows = 10;
+    ctrl(&mut a, &store, 'd');
+    assert_eq!(a.scroll, 5);
+    key(&mut a, &store, KeyCode::PageDown);
+    assert_eq!(a.scroll, 14);
+    key(&mut a, &store, KeyCode::Char('G'));
+    let end = a.doc.as_ref().unwrap().visual.len() - 10;
+    assert_eq!(a.scroll, end);
+    key(&mut a, &store, KeyCode::Char('j'));
+    assert_eq!(a.scroll, end);
+    key(&mut a, &store, KeyCode::Char('g'));
+    assert_eq!(a.scroll, 0);
+}
+
+#[test]
+fn the_help_overlay_and_tag_palette_open_and_close() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('?'));
+    assert!(matches!(a.overlay, Overlay::Help));
+    key(&mut a, &store, KeyCode::Char('x'));
+    assert!(matches!(a.overlay, Overlay::None));
+    key(&mut a, &store, KeyCode::Char('t'));
+    typed(&mut a, &store, "redis");
+    let Overlay::Palette(p) = &a.overlay else {
+        panic!("palette")
+    };
+    assert_eq!(p.current().unwrap().name, "Redis");
+    key(&mut a, &store, KeyCode::Esc);
+    assert!(matches!(a.overlay, Overlay::None));
+}
+
+#[test]
+fn stale_results_never_overwrite_fresh_ones() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    a.on_key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('库'),
+        KeyModifiers::NONE,
+    ));
+    let stale: Vec<_> = a.outbox.drain(..).collect();
+    typed(&mut a, &store, "存");
+    let fresh_total = a.results.total;
+    for o in stale {
+        if let zhiku::ui::app::Outgoing::Search(t, req) = o {
+            a.on_reply(zhiku::ui::worker::serve_search(&store, t, &req));
+        }
+    }
+    assert_eq!(a.results.total, fresh_total, "the reply to 库 was dropped");
+    a.on_reply(Reply::Results {
+        ticket: 999,
+        res: Err("late".into()),
+    });
+    assert!(a.status.is_none());
+}
+
+#[test]
+fn paste_goes_to_the_search_box_as_one_clean_line() {
+    let store = sample_store();
+    let mut a = app(&store);
+    a.on_paste("故障\n恢复\u{1b}[2J");
+    pump(&mut a, &store);
+    assert_eq!(a.focus, Focus::Search);
+    assert_eq!(a.query(), "故障 恢复");
+}
+
+#[test]
+fn the_mouse_scrolls_selects_and_clicks_tags() {
+    let store = sample_store();
+    let mut a = app(&store);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| zhiku::ui::render::draw(&mut a, f)).unwrap();
+    pump(&mut a, &store);
+    t.draw(|f| zhiku::ui::render::draw(&mut a, f)).unwrap();
+    let m = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let reader: Rect = a.hit.reader;
+    a.on_mouse(m(MouseEventKind::ScrollDown, reader.x + 5, reader.y + 10));
+    assert_eq!(a.scroll, 3);
+    let (_, _, second) = a.hit.result_items[1];
+    let row = a.hit.result_items[1].0;
+    a.on_mouse(m(
+        MouseEventKind::Down(MouseButton::Left),
+        a.hit.results.x + 30,
+        row + 1,
+    ));
+    pump(&mut a, &store);
+    assert_eq!(a.res_sel, second);
+    assert_eq!(
+        a.article.as_ref().unwrap().meta.id,
+        a.results.hits[second].meta.id
+    );
+    let (chip, tag) = a.hit.chips[0].clone();
+    a.on_mouse(m(MouseEventKind::Down(MouseButton::Left), chip.x, chip.y));
+    pump(&mut a, &store);
+    assert_eq!(a.scope, Scope::Tag(tag));
+}
+
+#[test]
+fn quit_keys() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('q'));
+    assert!(a.quit);
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "q");
+    assert!(!a.quit, "q is text in the search box");
+    ctrl(&mut a, &store, 'c');
+    assert!(a.quit);
+}
