@@ -36,6 +36,28 @@ pub enum Command {
         /// Write to FILE instead of stdout
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Include read counts, read times and bookmarks (import restores them)
+        #[arg(long)]
+        user_state: bool,
+    },
+    /// Print a random article (随便看看)
+    Random {
+        #[arg(long)]
+        width: Option<usize>,
+    },
+    /// Months with article counts, newest first; with YYYY-MM, that month's articles
+    Archive {
+        /// A month, e.g. 2024-07
+        month: Option<String>,
+    },
+    /// The reader's configuration file: check it, show its path, or print the default
+    Config {
+        /// Print where config.toml lives
+        #[arg(long)]
+        path: bool,
+        /// Print the commented default configuration
+        #[arg(long, name = "default")]
+        default_text: bool,
     },
     /// Articles, tags, categories with counts, date range, store size and path
     Stats,
@@ -129,7 +151,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         None => Err(CliError::Message("no command".into())),
         Some(Command::Import(args)) => import_cmd(&cli.db, args),
-        Some(Command::Export { out }) => export_cmd(&cli.db, out),
+        Some(Command::Export { out, user_state }) => export_cmd(&cli.db, out, user_state),
+        Some(Command::Random { width }) => random_cmd(&cli.db, width),
+        Some(Command::Archive { month }) => archive_cmd(&cli.db, month),
+        Some(Command::Config { path, default_text }) => config_cmd(path, default_text),
         Some(Command::Stats) => stats_cmd(&cli.db),
         Some(Command::Search {
             query,
@@ -187,7 +212,11 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
     })
 }
 
-fn export_cmd(db: &Option<PathBuf>, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
+fn export_cmd(
+    db: &Option<PathBuf>,
+    out: Option<PathBuf>,
+    user_state: bool,
+) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
     let mut w: Box<dyn Write> = match &out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
@@ -195,6 +224,15 @@ fn export_cmd(db: &Option<PathBuf>, out: Option<PathBuf>) -> Result<ExitCode, Cl
     };
     store.for_each_article(|a| {
         let mut obj = serde_json::Map::new();
+        if user_state {
+            let s = store.user_state(a.meta.id).map_err(std::io::Error::other)?;
+            if s != crate::store::UserState::default() {
+                let v = serde_json::json!({
+                    "read_count": s.read_count, "last_read_at": s.last_read_at, "bookmarked_at": s.bookmarked_at,
+                });
+                obj.insert("user_state".into(), v);
+            }
+        }
         obj.insert("id".into(), a.meta.ext_id.into());
         obj.insert("title".into(), a.meta.title.into());
         obj.insert("body".into(), a.body.into());
@@ -216,6 +254,90 @@ fn export_cmd(db: &Option<PathBuf>, out: Option<PathBuf>) -> Result<ExitCode, Cl
         w.write_all(b"\n")
     })?;
     w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn random_cmd(db: &Option<PathBuf>, width: Option<usize>) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let id =
+        crate::search::browse::random_one(store.conn(), &Scope::All).map_err(|e| store.err(e))?;
+    let Some(a) = id.map(|id| store.article(id)).transpose()?.flatten() else {
+        return Err(CliError::Message("the store has no articles".into()));
+    };
+    print_article(&a, term_width(width))
+}
+
+fn archive_cmd(db: &Option<PathBuf>, month: Option<String>) -> Result<ExitCode, CliError> {
+    let store = open_store(db, Access::Read)?;
+    let mut out = std::io::stdout().lock();
+    match month {
+        None => {
+            for (m, n) in crate::search::browse::months(store.conn(), &Scope::All)
+                .map_err(|e| store.err(e))?
+            {
+                writeln!(out, "{}  {n:>5} 篇", sanitize_line(&m))?;
+            }
+        }
+        Some(m) => {
+            let valid = m.len() == 7
+                && m.as_bytes()[4] == b'-'
+                && m[..4].parse::<u16>().is_ok()
+                && m[5..].parse::<u8>().is_ok_and(|x| (1..=12).contains(&x));
+            if !valid {
+                return Err(CliError::Message(format!(
+                    "not a month: {m:?} (use YYYY-MM, e.g. 2024-07)"
+                )));
+            }
+            let kind = crate::search::browse::ListKind::Month(m, Scope::All);
+            let res = crate::search::browse::list(&store, &kind, 20)?;
+            let width = term_width(None);
+            for h in res.hits {
+                let date: String = h
+                    .meta
+                    .published
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .take(10)
+                    .collect();
+                let line = format!(
+                    "{date}  {}  [{}]",
+                    sanitize_line(&h.meta.title),
+                    sanitize_line(&h.meta.ext_id)
+                );
+                writeln!(out, "{}", ellipsize(&line, width))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn config_cmd(path: bool, default_text: bool) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    if default_text {
+        write!(out, "{}", crate::ui::config::default_text())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(p) = crate::ui::config::path() else {
+        return Err(CliError::Message(
+            "cannot find a home folder for the configuration".into(),
+        ));
+    };
+    if path {
+        writeln!(out, "{}", escape_for_terminal(&p.display().to_string()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::ui::config::load(&p).map_err(CliError::Message)?;
+    let state = if p.exists() {
+        "valid"
+    } else {
+        "not present (defaults in use)"
+    };
+    writeln!(
+        out,
+        "{}: {state}",
+        escape_for_terminal(&p.display().to_string())
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -361,7 +483,12 @@ fn show_cmd(db: &Option<PathBuf>, id: &str, width: Option<usize>) -> Result<Exit
             "no article with id {id:?} (ids are shown by `zhiku search`)"
         )));
     };
-    let width = term_width(width);
+    print_article(&a, term_width(width))
+}
+
+/// An article as plain text: title, meta line, tags, then the body rendered from Markdown and
+/// wrapped to `width` (code and tables clipped), all sanitised.
+fn print_article(a: &crate::store::Article, width: usize) -> Result<ExitCode, CliError> {
     let mut out = std::io::stdout().lock();
     for line in crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), width) {
         writeln!(out, "{line}")?;
@@ -373,9 +500,14 @@ fn show_cmd(db: &Option<PathBuf>, id: &str, width: Option<usize>) -> Result<Exit
         .iter()
         .map(|t| format!("[{}]", sanitize_line(t)))
         .collect();
-    writeln!(out, "{tags}\n")?;
-    for line in crate::text::wrap::wrap_text(&crate::text::sanitize(&a.body), width) {
-        writeln!(out, "{line}")?;
+    writeln!(out, "{tags}  id: {}\n", sanitize_line(&a.meta.ext_id))?;
+    let mut doc = crate::ui::document::Document::new(&a.body, &[]);
+    doc.layout(width);
+    for line in doc.plain_lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    if let Some(u) = &a.url {
+        writeln!(out, "\n原文: {}", sanitize_line(u))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1021,11 +1021,15 @@ fn raw_html_in_bodies_is_stored_as_is() {
         ),
         "{hexo:#?}"
     );
-    // `show` prints the tags as text too.
+    // `show` renders the body like the reader: tags become readable text, never markup.
     let out = env.run(&["show", "html-1", "--width", "200"]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert!(
-        out.stdout.contains("<script>alert(\"xss\")</script>"),
+        out.stdout.contains("alert(\"xss\")") && out.stdout.contains("红"),
+        "{out:#?}"
+    );
+    assert!(
+        !out.stdout.contains("<script>") && !out.stdout.contains("<div"),
         "{out:#?}"
     );
 }

@@ -140,7 +140,7 @@ fn the_help_overlay_and_tag_palette_open_and_close() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Char('?'));
-    assert!(matches!(a.overlay, Overlay::Help));
+    assert!(matches!(a.overlay, Overlay::Help(0)));
     key(&mut a, &store, KeyCode::Char('x'));
     assert!(matches!(a.overlay, Overlay::None));
     key(&mut a, &store, KeyCode::Char('t'));

@@ -126,11 +126,51 @@ pub fn to_article(obj: &Map<String, Value>, body: Body, tz: FixedOffset) -> R<Ne
         views,
         url: opt_text(obj, "url", &["permalink", "link"])?,
         source_path: opt_text(obj, "source", &[])?,
+        user_state: user_state(obj)?,
     })
 }
 
 /// A tag is a one-line label: control characters are dropped (U+001F also separates the tags
 /// of an article in store queries, so a tag containing it would read back as two).
+/// `user_state` as `export --user-state` writes it.
+fn user_state(obj: &Map<String, Value>) -> R<Option<crate::store::UserState>> {
+    let Some(v) = obj.get("user_state").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let Value::Object(s) = v else {
+        return Err(FieldError::new(
+            "user_state",
+            format!("expected a mapping, got {}", kind(v)),
+        ));
+    };
+    let read_count = match s.get("read_count") {
+        None | Some(Value::Null) => 0,
+        Some(Value::Number(n)) if n.as_i64().is_some_and(|x| x >= 0) => n.as_i64().unwrap_or(0),
+        Some(v) => {
+            return Err(FieldError::new(
+                "user_state",
+                format!("read_count: expected a whole number ≥ 0, got {v}"),
+            ));
+        }
+    };
+    let when = |k: &str| match s.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) if chrono::DateTime::parse_from_rfc3339(t).is_ok() => {
+            Ok(Some(t.clone()))
+        }
+        Some(v) => Err(FieldError::new(
+            "user_state",
+            format!("{k}: expected an RFC 3339 time, got {v}"),
+        )),
+    };
+    let (last_read_at, bookmarked_at) = (when("last_read_at")?, when("bookmarked_at")?);
+    Ok(Some(crate::store::UserState {
+        read_count,
+        last_read_at,
+        bookmarked_at,
+    }))
+}
+
 fn canonical_tag(t: &str) -> String {
     let t: String = t.chars().filter(|c| !c.is_control()).collect();
     match taxonomy().tag(&t) {

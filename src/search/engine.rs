@@ -295,12 +295,12 @@ fn needles(q: &Query) -> Vec<Needle> {
 }
 
 /// SQL conditions on `articles a` for the query's filters and the scope.
-struct Filters {
-    sql: String,
-    params: Vec<Value>,
+pub(crate) struct Filters {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Value>,
 }
 
-fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
+pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     let cat = "EXISTS (SELECT 1 FROM categories c WHERE c.name = ? COLLATE NOCASE AND \
@@ -547,7 +547,7 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     })
 }
 
-fn hydrate(
+pub(crate) fn hydrate(
     conn: &Connection,
     picked: &[(i64, f64, u8)],
     needles: &[Needle],

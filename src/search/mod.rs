@@ -1,5 +1,6 @@
 //! Search that works for Chinese: tokenising, the query language, ranking and excerpts.
 
+pub mod browse;
 pub mod engine;
 pub mod highlight;
 pub mod query;

@@ -27,6 +27,8 @@ pub struct NewArticle {
     pub views: u64,
     pub url: Option<String>,
     pub source_path: Option<String>,
+    /// Read marks and bookmark from `export --user-state`; `None` leaves the store's as they are.
+    pub user_state: Option<super::UserState>,
 }
 
 impl NewArticle {
@@ -215,6 +217,9 @@ pub fn upsert(
         if n > 0 {
             tag_names.push(tag.clone());
         }
+    }
+    if let Some(state) = &a.user_state {
+        super::user::restore_user_state(tx, ArticleId(id), state)?;
     }
     tx.prepare_cached(
         "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -3,6 +3,7 @@
 pub(crate) mod articles;
 mod schema;
 mod tree;
+pub mod user;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ pub use articles::{
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use tree::{CategoryNode, TagNode, Tree};
+pub use user::UserState;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 

@@ -10,8 +10,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::document::Document;
-use super::keymap::{Action, action_for};
+use super::keymap::{Action, Keymap};
 use super::palette::{Entry, Palette};
+use super::site::{Effect, Picker, View};
 use super::theme::Theme;
 use super::worker::{Job, Reply};
 use crate::search::{Request, Results, Scope, Sort};
@@ -42,8 +43,11 @@ pub enum TreeRow {
 pub enum Overlay {
     #[default]
     None,
-    Help,
+    /// The key list, scrolled by this many rows.
+    Help(usize),
     Palette(Palette),
+    /// A list to pick from: the archive's months, the article's outline.
+    Picker(Picker),
 }
 
 /// A request for the workers.
@@ -70,6 +74,20 @@ pub struct Hitmap {
 
 pub struct App {
     pub theme: Theme,
+    pub keymap: Keymap,
+    /// What the list pane shows.
+    pub view: View,
+    /// Related articles of the open article, for the box under the reader.
+    pub related: Option<(
+        crate::store::ArticleId,
+        Vec<(crate::store::ArticleId, String)>,
+    )>,
+    /// Terminal side effects for the event loop (clipboard, browser).
+    pub effects: Vec<Effect>,
+    pub tips: Vec<(String, String)>,
+    pub tip_index: usize,
+    pub ascii_borders: bool,
+    pub show_tip: bool,
     pub focus: Focus,
     /// The pane the search box returns to.
     pub last_pane: Focus,
@@ -101,10 +119,10 @@ pub struct App {
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub excerpt_width: usize,
-    search_ticket: u64,
-    article_ticket: u64,
+    pub(super) search_ticket: u64,
+    pub(super) article_ticket: u64,
     /// The last request sent, so an identical one is not sent again.
-    last_sent: Option<Request>,
+    pub(super) last_sent: Option<Request>,
     /// Results asked for; grows by a page as the selection nears the end of the list.
     limit: usize,
     pub dirty: bool,
@@ -114,6 +132,14 @@ impl App {
     pub fn new() -> Self {
         let mut app = App {
             theme: Theme::default(),
+            keymap: Keymap::default(),
+            view: View::Search,
+            related: None,
+            effects: Vec::new(),
+            tips: Vec::new(),
+            tip_index: 0,
+            ascii_borders: false,
+            show_tip: true,
             focus: Focus::Results,
             last_pane: Focus::Results,
             overlay: Overlay::None,
@@ -153,12 +179,24 @@ impl App {
         app
     }
 
+    /// Applies the configuration file (before the first query is answered).
+    pub fn configure(&mut self, c: super::config::Config) {
+        self.theme = c.theme;
+        self.keymap = c.keymap;
+        self.ascii_borders = c.ascii_borders;
+        self.show_tip = c.show_tip;
+        if c.sort != self.sort {
+            self.sort = c.sort;
+            self.requery(false);
+        }
+    }
+
     /// The query text in the search box.
     pub fn query(&self) -> String {
         self.input.lines().first().cloned().unwrap_or_default()
     }
 
-    fn set_query(&mut self, q: &str) {
+    pub(super) fn set_query(&mut self, q: &str) {
         self.input = TextArea::new(vec![q.to_owned()]);
         self.input.move_cursor(CursorMove::End);
     }
@@ -181,9 +219,10 @@ impl App {
         req.typing = typing
             || crate::search::query::parse(&req.text, true)
                 == crate::search::query::parse(&req.text, false);
-        if self.last_sent.as_ref() == Some(&req) {
+        if self.last_sent.as_ref() == Some(&req) && self.view == View::Search {
             return;
         }
+        self.view = View::Search;
         self.last_sent = Some(req.clone());
         self.search_ticket += 1;
         self.results_pending = true;
@@ -252,7 +291,7 @@ impl App {
         self.requery(false);
     }
 
-    fn open_selected(&mut self, mark_read: bool) {
+    pub(super) fn open_selected(&mut self, mark_read: bool) {
         if let Some(hit) = self.results.hits.get(self.res_sel) {
             self.article_ticket += 1;
             let id = hit.meta.id;
@@ -335,6 +374,10 @@ impl App {
                         if !same {
                             self.scroll = scroll;
                             self.tag_sel = None;
+                            let id = self.article.as_ref().map(|a| a.meta.id);
+                            if let Some(id) = id {
+                                self.outbox.push(Outgoing::Job(Job::Related { id }));
+                            }
                         }
                     }
                     Ok(None) => {}
@@ -343,6 +386,7 @@ impl App {
             }
             Reply::Saved(Err(e)) => self.status = Some((e, true)),
             Reply::Saved(Ok(())) => {}
+            other => self.on_site_reply(other),
         }
     }
 
@@ -354,17 +398,25 @@ impl App {
             return;
         }
         match &mut self.overlay {
-            Overlay::Help => {
-                self.overlay = Overlay::None;
+            Overlay::Help(offset) => {
+                // j/k and the arrows scroll the key list; any other key closes it.
+                match key.code {
+                    KeyCode::Char('j') | KeyCode::Down | KeyCode::PageDown => *offset += 1,
+                    KeyCode::Char('k') | KeyCode::Up | KeyCode::PageUp => {
+                        *offset = offset.saturating_sub(1)
+                    }
+                    _ => self.overlay = Overlay::None,
+                }
                 return;
             }
             Overlay::Palette(_) => return self.palette_key(key),
+            Overlay::Picker(_) => return self.picker_key(key),
             Overlay::None => {}
         }
         if self.focus == Focus::Search {
             return self.search_key(key);
         }
-        if let Some(a) = action_for(key) {
+        if let Some(a) = self.keymap.action_for(key) {
             self.act(a, key);
         }
     }
@@ -494,7 +546,7 @@ impl App {
                     self.cycle(1)
                 }
             }
-            Action::Help => self.overlay = Overlay::Help,
+            Action::Help => self.overlay = Overlay::Help(0),
             Action::TagPalette => {
                 let entries = self
                     .tree
@@ -518,12 +570,24 @@ impl App {
                     self.fold()
                 }
             }
-            _ => self.motion(a, key),
+            Action::Down
+            | Action::Up
+            | Action::Top
+            | Action::Bottom
+            | Action::HalfDown
+            | Action::HalfUp
+            | Action::PageDown
+            | Action::PageUp => self.motion(a, key),
+            _ => self.site_action(a),
         }
     }
 
     fn back(&mut self) {
-        if self.tag_sel.is_some() {
+        if self.view != View::Search && self.focus == Focus::Results {
+            self.view = View::Search;
+            self.last_sent = None;
+            self.requery(false);
+        } else if self.tag_sel.is_some() {
             self.tag_sel = None;
         } else if self.zoom {
             self.zoom = false;

@@ -37,8 +37,8 @@ pub struct Logical {
     pub cont: String,
     /// Code and tables are clipped, never re-wrapped.
     pub nowrap: bool,
-    /// Heading lines, for the outline.
-    pub heading: bool,
+    /// Heading lines and the first line of each code block: the outline's label.
+    pub outline: Option<String>,
 }
 
 impl Logical {
@@ -49,7 +49,7 @@ impl Logical {
             prefix: String::new(),
             cont: String::new(),
             nowrap: false,
-            heading: false,
+            outline: None,
         }
     }
 }
@@ -174,13 +174,29 @@ impl Document {
         Line::from(spans)
     }
 
+    /// The laid-out lines as plain text (for `zhiku show`).
+    pub fn plain_lines(&self) -> Vec<String> {
+        self.visual
+            .iter()
+            .map(|v| {
+                let l = &self.lines[v.logical];
+                let prefix = if v.first || l.cont.is_empty() {
+                    &l.prefix
+                } else {
+                    &l.cont
+                };
+                format!("{prefix}{}", &l.text[v.range.clone()])
+            })
+            .collect()
+    }
+
     /// Headings and code blocks: (visual line, label), for the outline.
     pub fn outline(&self) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         for (vi, v) in self.visual.iter().enumerate() {
             let l = &self.lines[v.logical];
-            if v.first && l.heading {
-                out.push((vi, l.text.clone()));
+            if let (true, Some(label)) = (v.first, &l.outline) {
+                out.push((vi, label.clone()));
             }
         }
         out
@@ -196,6 +212,7 @@ struct Builder {
     lists: Vec<Option<u64>>,
     item_prefix: Option<String>,
     code: Option<String>,
+    code_lang: String,
     link: Option<String>,
     table: Option<Vec<Vec<String>>>,
     cell: Option<String>,
@@ -210,6 +227,7 @@ fn render_markdown(src: &str) -> Vec<Logical> {
         lists: Vec::new(),
         item_prefix: None,
         code: None,
+        code_lang: String::new(),
         link: None,
         table: None,
         cell: None,
@@ -321,7 +339,7 @@ impl Builder {
                     _ => "### ",
                 };
                 self.push(hashes, Kind::Marker);
-                self.cur.heading = true;
+                self.cur.outline = Some(String::new());
                 self.stack.push(Kind::Heading);
             }
             Tag::BlockQuote(_) => {
@@ -330,9 +348,11 @@ impl Builder {
             }
             Tag::CodeBlock(kind) => {
                 self.blank();
+                self.code_lang.clear();
                 if let CodeBlockKind::Fenced(lang) = kind
                     && !lang.is_empty()
                 {
+                    self.code_lang = sanitize_line(&lang);
                     self.push(&lang, Kind::Dim);
                     self.flush();
                 }
@@ -388,6 +408,7 @@ impl Builder {
             TagEnd::Paragraph => self.blank(),
             TagEnd::Heading(_) => {
                 self.stack.pop();
+                self.cur.outline = Some(self.cur.text.trim_start_matches('#').trim().to_owned());
                 self.blank();
             }
             TagEnd::BlockQuote(_) => {
@@ -404,10 +425,21 @@ impl Builder {
             }
             TagEnd::CodeBlock => {
                 let code = self.code.take().unwrap_or_default();
-                for line in code.trim_end_matches('\n').split('\n') {
+                for (i, line) in code.trim_end_matches('\n').split('\n').enumerate() {
                     self.cur.prefix = format!("{}  ", self.prefix());
                     self.push_raw(line, Kind::Code);
                     self.cur.nowrap = true;
+                    if i == 0 {
+                        let lang = if self.code_lang.is_empty() {
+                            "代码".to_owned()
+                        } else {
+                            format!("代码 {}", self.code_lang)
+                        };
+                        self.cur.outline = Some(format!(
+                            "{lang}: {}",
+                            crate::text::width::ellipsize(line.trim(), 40)
+                        ));
+                    }
                     let l = std::mem::replace(&mut self.cur, Logical::blank());
                     self.out.push(l);
                 }
@@ -595,6 +627,17 @@ mod tests {
             .collect();
         assert_eq!(lines[0], "abcdefghij");
         assert_eq!(&lines[2..], ["数据备份与恢", "复是运维的基", "本功。"]);
+    }
+
+    #[test]
+    fn outline_lists_headings_and_code_blocks() {
+        let mut d = Document::new(
+            "## 安装\n\n文字\n\n```bash\nkubectl apply -f x.yaml\n```\n\n### 验证\n",
+            &[],
+        );
+        d.layout(40);
+        let o: Vec<String> = d.outline().into_iter().map(|x| x.1).collect();
+        assert_eq!(o, ["安装", "代码 bash: kubectl apply -f x.yaml", "验证"]);
     }
 
     #[test]

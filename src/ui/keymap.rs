@@ -1,9 +1,12 @@
-//! Keys to actions. One table drives both the mapping and the `?` help overlay.
+//! Keys to actions. One table of defaults drives the mapping, the configuration file's
+//! `[keys]` section (every action rebindable by name) and the `?` help overlay.
+
+use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
     FocusSearch,
@@ -29,161 +32,303 @@ pub enum Action {
     Back,
     Help,
     Zoom,
+    Sort,
+    Bookmark,
+    Bookmarks,
+    History,
+    Archive,
+    Random,
+    RandomList,
+    Related,
+    OpenUrl,
+    CopyUrl,
+    CopyMarkdown,
+    Outline,
+    NextTip,
 }
 
-/// A row of the help overlay: keys as shown, and what they do.
+/// An action's name in the configuration file, default keys and help text.
 pub struct Binding {
-    pub keys: &'static str,
     pub action: Action,
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
     pub desc: &'static str,
 }
 
+const fn b(
+    action: Action,
+    name: &'static str,
+    keys: &'static [&'static str],
+    desc: &'static str,
+) -> Binding {
+    Binding {
+        action,
+        name,
+        keys,
+        desc,
+    }
+}
+
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: "/",
-        action: Action::FocusSearch,
-        desc: "搜索(输入即搜, Enter 到结果, Esc 撤销)",
-    },
-    Binding {
-        keys: "Tab / Shift-Tab",
-        action: Action::FocusNext,
-        desc: "切换窗格",
-    },
-    Binding {
-        keys: "h / l",
-        action: Action::FocusLeft,
-        desc: "左 / 右窗格",
-    },
-    Binding {
-        keys: "j / k  ↓ / ↑",
-        action: Action::Down,
-        desc: "下移 / 上移(阅读时滚动)",
-    },
-    Binding {
-        keys: "g / G",
-        action: Action::Top,
-        desc: "到顶 / 到底",
-    },
-    Binding {
-        keys: "Ctrl-d / Ctrl-u",
-        action: Action::HalfDown,
-        desc: "下 / 上半页",
-    },
-    Binding {
-        keys: "PgDn / PgUp",
-        action: Action::PageDown,
-        desc: "下 / 上一页",
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::Open,
-        desc: "打开文章 / 选定分类 / 搜索所选标签",
-    },
-    Binding {
-        keys: "Space",
-        action: Action::Fold,
-        desc: "展开 / 折叠分类",
-    },
-    Binding {
-        keys: "n / N",
-        action: Action::NextMatch,
-        desc: "文中下一处 / 上一处匹配",
-    },
-    Binding {
-        keys: "[ / ]",
-        action: Action::PrevTag,
-        desc: "选择上一个 / 下一个标签",
-    },
-    Binding {
-        keys: "t",
-        action: Action::TagPalette,
-        desc: "标签面板(支持拼音与首字母)",
-    },
-    Binding {
-        keys: "z",
-        action: Action::Zoom,
-        desc: "阅读全屏",
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        desc: "返回",
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
-        desc: "帮助",
-    },
-    Binding {
-        keys: "q  Ctrl-C",
-        action: Action::Quit,
-        desc: "退出",
-    },
+    b(
+        Action::FocusSearch,
+        "search",
+        &["/"],
+        "搜索(输入即搜, Enter 到结果, Esc 撤销)",
+    ),
+    b(Action::FocusNext, "focus_next", &["Tab"], "下一个窗格"),
+    b(
+        Action::FocusPrev,
+        "focus_prev",
+        &["Shift-Tab"],
+        "上一个窗格",
+    ),
+    b(
+        Action::FocusLeft,
+        "focus_left",
+        &["h", "Left"],
+        "左边的窗格",
+    ),
+    b(
+        Action::FocusRight,
+        "focus_right",
+        &["l", "Right"],
+        "右边的窗格",
+    ),
+    b(Action::Down, "down", &["j", "Down"], "下移(阅读时滚动)"),
+    b(Action::Up, "up", &["k", "Up"], "上移"),
+    b(Action::Top, "top", &["g", "Home"], "到顶"),
+    b(Action::Bottom, "bottom", &["G", "End"], "到底"),
+    b(Action::HalfDown, "half_page_down", &["Ctrl-d"], "下半页"),
+    b(Action::HalfUp, "half_page_up", &["Ctrl-u"], "上半页"),
+    b(Action::PageDown, "page_down", &["PgDn", "Ctrl-f"], "下一页"),
+    b(Action::PageUp, "page_up", &["PgUp", "Ctrl-b"], "上一页"),
+    b(
+        Action::Open,
+        "open",
+        &["Enter"],
+        "打开文章 / 选定分类 / 搜索所选标签",
+    ),
+    b(Action::Fold, "fold", &["Space"], "展开 / 折叠分类"),
+    b(Action::NextMatch, "next_match", &["n"], "文中下一处匹配"),
+    b(Action::PrevMatch, "prev_match", &["N"], "文中上一处匹配"),
+    b(Action::PrevTag, "prev_tag", &["["], "选择上一个标签"),
+    b(Action::NextTag, "next_tag", &["]"], "选择下一个标签"),
+    b(
+        Action::TagPalette,
+        "tag_palette",
+        &["t"],
+        "标签面板(支持拼音与首字母)",
+    ),
+    b(
+        Action::Sort,
+        "sort",
+        &["s"],
+        "排序: 相关度 / 最新 / 最多阅读 / 最早",
+    ),
+    b(Action::Bookmark, "bookmark", &["b"], "收藏 / 取消收藏"),
+    b(Action::Bookmarks, "bookmarks", &["B"], "我的收藏"),
+    b(Action::History, "history", &["H"], "最近阅读"),
+    b(Action::Archive, "archive", &["a"], "历史内容(按月归档)"),
+    b(Action::Random, "random", &["r"], "随便看看: 随机打开一篇"),
+    b(
+        Action::RandomList,
+        "random_list",
+        &["p"],
+        "随便看看: 随机十篇",
+    ),
+    b(Action::Related, "related", &["m"], "推荐内容(相关文章)"),
+    b(Action::Outline, "outline", &["O"], "大纲: 标题与代码块"),
+    b(Action::OpenUrl, "open_url", &["o"], "在浏览器中打开原文"),
+    b(Action::CopyUrl, "copy_url", &["y"], "复制原文链接"),
+    b(
+        Action::CopyMarkdown,
+        "copy_markdown",
+        &["Y"],
+        "复制全文(Markdown)",
+    ),
+    b(Action::NextTip, "next_tip", &["T"], "换一条 Linux 命令"),
+    b(Action::Zoom, "zoom", &["z"], "阅读全屏"),
+    b(Action::Back, "back", &["Esc"], "返回"),
+    b(Action::Help, "help", &["?"], "帮助"),
+    b(Action::Quit, "quit", &["q", "Ctrl-c"], "退出"),
 ];
 
-/// The action for a key in the panes (not while typing in the search box or a palette).
-pub fn action_for(key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('c') if ctrl => Action::Quit,
-        KeyCode::Char('d') if ctrl => Action::HalfDown,
-        KeyCode::Char('u') if ctrl => Action::HalfUp,
-        KeyCode::Char('f') if ctrl => Action::PageDown,
-        KeyCode::Char('b') if ctrl => Action::PageUp,
-        _ if ctrl => return None,
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('/') => Action::FocusSearch,
-        KeyCode::Tab => Action::FocusNext,
-        KeyCode::BackTab => Action::FocusPrev,
-        KeyCode::Char('h') | KeyCode::Left => Action::FocusLeft,
-        KeyCode::Char('l') | KeyCode::Right => Action::FocusRight,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Char(' ') => Action::Fold,
-        KeyCode::Char('n') => Action::NextMatch,
-        KeyCode::Char('N') => Action::PrevMatch,
-        KeyCode::Char('[') => Action::PrevTag,
-        KeyCode::Char(']') => Action::NextTag,
-        KeyCode::Char('t') => Action::TagPalette,
-        KeyCode::Char('z') => Action::Zoom,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('?') => Action::Help,
-        _ => return None,
-    })
+/// A key as written in the configuration: `j`, `G`, `Ctrl-d`, `Enter`, `Shift-Tab`, `F5` …
+pub fn parse_key(spec: &str) -> Result<KeyEvent, String> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = spec.trim();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if let Some(r) = lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("c-"))
+        {
+            mods |= KeyModifiers::CONTROL;
+            rest = &rest[rest.len() - r.len()..];
+        } else if let Some(r) = lower.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = &rest[rest.len() - r.len()..];
+        } else {
+            break;
+        }
+    }
+    let code = match rest.to_ascii_lowercase().as_str() {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" => KeyCode::BackTab,
+        "space" => KeyCode::Char(' '),
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "delete" | "del" => KeyCode::Delete,
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            KeyCode::F(f[1..].parse().unwrap_or(1))
+        }
+        _ => {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => {
+                    KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    })
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown key {spec:?} (e.g. \"j\", \"G\", \"Ctrl-d\", \"Enter\", \"PgDn\")"
+                    ));
+                }
+            }
+        }
+    };
+    Ok(KeyEvent::new(code, mods))
+}
+
+fn normalize(key: KeyEvent) -> (KeyCode, KeyModifiers) {
+    let mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let code = match key.code {
+        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c.to_ascii_lowercase())
+        }
+        c => c,
+    };
+    (code, mods)
+}
+
+/// The keys in force: defaults with the user's bindings over them.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<(KeyCode, KeyModifiers), Action>,
+    shown: HashMap<Action, Vec<String>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut k = Keymap {
+            map: HashMap::new(),
+            shown: HashMap::new(),
+        };
+        for b in BINDINGS {
+            let keys: Vec<String> = b.keys.iter().map(|s| s.to_string()).collect();
+            k.bind(b.action, &keys).expect("default keys parse");
+        }
+        k
+    }
+}
+
+impl Keymap {
+    /// Binds `action` to exactly `keys` (its previous keys are dropped).
+    pub fn bind(&mut self, action: Action, keys: &[String]) -> Result<(), String> {
+        let parsed: Vec<KeyEvent> = keys
+            .iter()
+            .map(|k| parse_key(k))
+            .collect::<Result<_, _>>()?;
+        self.map.retain(|_, a| *a != action);
+        for k in parsed {
+            self.map.insert(normalize(k), action);
+        }
+        self.shown.insert(action, keys.to_vec());
+        Ok(())
+    }
+
+    /// The action for a key in the panes (not while typing in the search box or a palette).
+    pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
+        self.map.get(&normalize(key)).copied()
+    }
+
+    /// The keys bound to an action, as the help shows them.
+    pub fn keys_of(&self, action: Action) -> String {
+        self.shown
+            .get(&action)
+            .map(|k| k.join(" / "))
+            .unwrap_or_default()
+    }
+}
+
+/// The binding of the action called `name` in the configuration file.
+pub fn by_name(name: &str) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| b.name == name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn vim_keys_map() {
-        let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(action_for(k('j')), Some(Action::Down));
-        assert_eq!(action_for(k(']')), Some(Action::NextTag));
-        assert_eq!(
-            action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
-        assert_eq!(action_for(k('x')), None);
+    fn k(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
     #[test]
-    fn every_action_reachable_is_documented() {
-        for a in [
-            Action::FocusSearch,
-            Action::Open,
-            Action::TagPalette,
-            Action::Zoom,
-            Action::Help,
-            Action::Quit,
-        ] {
-            assert!(BINDINGS.iter().any(|b| b.action == a));
+    fn defaults_map_vim_keys() {
+        let m = Keymap::default();
+        assert_eq!(m.action_for(k('j')), Some(Action::Down));
+        assert_eq!(m.action_for(k(']')), Some(Action::NextTag));
+        assert_eq!(
+            m.action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            m.action_for(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(m.action_for(k('x')), None);
+        assert_eq!(m.keys_of(Action::Down), "j / Down");
+    }
+
+    #[test]
+    fn every_action_has_a_default_binding() {
+        let m = Keymap::default();
+        for b in BINDINGS {
+            assert!(!m.keys_of(b.action).is_empty(), "{}", b.name);
         }
+        assert!(by_name("bookmark").is_some());
+    }
+
+    #[test]
+    fn rebinding_replaces_the_old_keys() {
+        let mut m = Keymap::default();
+        m.bind(Action::Down, &["Ctrl-n".into(), "J".into()])
+            .unwrap();
+        assert_eq!(m.action_for(k('j')), None);
+        assert_eq!(m.action_for(k('J')), Some(Action::Down));
+        assert_eq!(
+            m.action_for(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            Some(Action::Down)
+        );
+        assert!(m.bind(Action::Up, &["Hyper-x".into()]).is_err());
+        assert_eq!(parse_key("F5").unwrap().code, KeyCode::F(5));
+        assert_eq!(parse_key("Shift-Tab").unwrap().code, KeyCode::BackTab);
     }
 }

@@ -4,10 +4,12 @@
 //! of them on one channel, updates the [`App`], and redraws when something changed.
 
 pub mod app;
+pub mod config;
 pub mod document;
 pub mod keymap;
 pub mod palette;
 pub mod render;
+pub mod site;
 pub mod strings;
 pub mod theme;
 pub mod worker;
@@ -47,21 +49,30 @@ const LAST_SCROLL: &str = "reader.last_scroll";
 
 /// Opens the reader on the store at `path` until the user quits or a signal arrives.
 pub fn run(path: &Path) -> color_eyre::Result<()> {
+    let cfg = match config::path() {
+        Some(p) => config::load(&p).map_err(|e| color_eyre::eyre::eyre!(e))?,
+        None => config::Config::default(),
+    };
     let store = Store::open(path, Access::Read)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, stop.clone())?;
     }
     let mut app = App::new();
+    app.configure(cfg);
     app.read_only = store.is_read_only();
     let tips = crate::sample::tips();
     let verses = crate::sample::verses();
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as usize);
-    if !tips.is_empty() {
-        let (c, w) = tips[seed % tips.len()];
-        app.tip = Some((c.to_owned(), w.to_owned()));
+    app.tips = tips
+        .iter()
+        .map(|(c, w)| (c.to_string(), w.to_string()))
+        .collect();
+    if !app.tips.is_empty() && app.show_tip {
+        app.tip_index = seed % app.tips.len();
+        app.tip = Some(app.tips[app.tip_index].clone());
     }
     if !verses.is_empty() {
         app.verse = Some(verses[seed / 7 % verses.len()].to_owned());
@@ -131,6 +142,62 @@ fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
         .expect("spawn input thread");
 }
 
+/// Standard base64 (RFC 4648, with padding), for OSC 52.
+pub fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(T[(n >> shift & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Performs what only the terminal's owner can: the clipboard (OSC 52) and the browser.
+fn run_effects(app: &mut App) {
+    for e in std::mem::take(&mut app.effects) {
+        match e {
+            site::Effect::Copy(text) => {
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()));
+                let _ = out.flush();
+            }
+            site::Effect::OpenUrl(url) => {
+                let opener = if cfg!(target_os = "macos") {
+                    "open"
+                } else {
+                    "xdg-open"
+                };
+                let spawned = std::process::Command::new(opener)
+                    .arg(&url)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn();
+                app.status = Some(match spawned {
+                    Ok(_) => (format!("已在浏览器中打开: {url}"), false),
+                    Err(e) => (
+                        format!("无法打开浏览器 ({opener}: {e}); 按 y 复制链接"),
+                        true,
+                    ),
+                });
+                app.dirty = true;
+            }
+        }
+    }
+}
+
 /// Sends what the app queued to the workers.
 fn flush_outbox(app: &mut App, workers: &Workers) {
     for out in app.outbox.drain(..) {
@@ -164,6 +231,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     loop {
+        run_effects(app);
         flush_outbox(app, workers);
         if app.dirty {
             terminal.draw(|f| render::draw(app, f))?;
@@ -183,5 +251,17 @@ where
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64("数据".as_bytes()), "5pWw5o2u");
     }
 }

@@ -86,14 +86,31 @@ fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
     } else {
         title
     };
-    Block::default()
+    let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style)
         .title(Span::styled(
             title,
             if focused { style } else { app.theme.title },
-        ))
+        ));
+    if app.ascii_borders {
+        block.border_set(ASCII)
+    } else {
+        block
+    }
 }
+
+/// Borders for terminals that draw box-drawing characters two cells wide.
+pub const ASCII: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
 
 /// Draws the whole screen.
 pub fn draw(app: &mut App, f: &mut Frame) {
@@ -144,7 +161,8 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     }
     draw_footer(app, f, footer);
     match &app.overlay {
-        Overlay::Help => draw_help(app, f, area),
+        Overlay::Help(offset) => draw_help(app, f, area, *offset),
+        Overlay::Picker(_) => draw_picker(app, f, area),
         Overlay::Palette(_) => draw_palette(app, f, area),
         Overlay::None => {}
     }
@@ -176,6 +194,9 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
                 app.results.elapsed.as_secs_f64() * 1000.0
             ));
         }
+    }
+    if app.sort != crate::search::Sort::Relevance {
+        info.push_str(&format!("{sep}{}", super::site::sort_label(app.sort)));
     }
     if app.read_only {
         info.push_str(&format!("{sep}{}", s::READ_ONLY));
@@ -292,9 +313,9 @@ fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, St
 fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     app.hit.results = area;
     let title = if app.results_pending {
-        format!("{}⋅ {} ", s::RESULTS, s::SEARCHING)
+        format!("{}⋅ {} ", app.view.title(), s::SEARCHING)
     } else {
-        s::RESULTS.to_owned()
+        app.view.title()
     };
     let block = pane(app, title, Focus::Results);
     let inner = block.inner(area);
@@ -457,12 +478,34 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         Paragraph::new(header),
         Rect::new(inner.x, inner.y, inner.width, head_h),
     );
-    let body = Rect::new(
+    let mut body = Rect::new(
         inner.x,
         inner.y + head_h,
         inner.width,
         inner.height - head_h,
     );
+    // 推荐内容 under the article when the pane is tall enough.
+    let related: Vec<String> = match (&app.related, &app.article) {
+        (Some((id, list)), Some(a)) if *id == a.meta.id && body.height >= 30 => {
+            list.iter().take(5).map(|(_, t)| sanitize_line(t)).collect()
+        }
+        _ => Vec::new(),
+    };
+    if !related.is_empty() {
+        let h = related.len() as u16 + 1;
+        body.height -= h;
+        let area = Rect::new(body.x, body.y + body.height, body.width, h);
+        let mut lines = vec![fit(
+            vec![(format!("{} (m 查看更多)", s::RELATED), app.theme.key)],
+            w,
+        )];
+        lines.extend(
+            related
+                .into_iter()
+                .map(|t| fit(vec![("› ".into(), app.theme.dim), (t, Style::new())], w)),
+        );
+        f.render_widget(Paragraph::new(lines), area);
+    }
     app.reader_rows = body.height as usize;
     let Some(doc) = app.doc.as_mut() else { return };
     doc.layout(w);
@@ -505,24 +548,72 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-fn draw_help(app: &App, f: &mut Frame, area: Rect) {
-    let r = centered(area, 64, BINDINGS.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    let block = Block::default()
+fn overlay_block(app: &App, title: String) -> Block<'static> {
+    let b = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border_focused)
-        .title(s::HELP_TITLE);
+        .title(title);
+    if app.ascii_borders {
+        b.border_set(ASCII)
+    } else {
+        b
+    }
+}
+
+fn draw_help(app: &App, f: &mut Frame, area: Rect, offset: usize) {
+    let r = centered(area, 66, BINDINGS.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    let block = overlay_block(app, s::HELP_TITLE.into());
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
     let lines: Vec<Line> = BINDINGS
         .iter()
+        .skip(offset.min(BINDINGS.len().saturating_sub(inner.height as usize)))
         .map(|b| {
-            let keys = format!("{:<18}", b.keys);
+            let keys = app.keymap.keys_of(b.action);
+            let pad = 16usize.saturating_sub(str_width(&keys));
             fit(
-                vec![(keys, app.theme.key), (b.desc.to_owned(), Style::new())],
+                vec![
+                    (format!("{keys}{} ", " ".repeat(pad)), app.theme.key),
+                    (b.desc.to_owned(), Style::new()),
+                ],
                 w,
             )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
+    let Overlay::Picker(p) = &app.overlay else {
+        return;
+    };
+    let r = centered(
+        area,
+        60,
+        (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
+    );
+    f.render_widget(Clear, r);
+    let block = overlay_block(app, sanitize_line(&p.title));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    let rows = inner.height as usize;
+    let offset = p.selected.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = p
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, (label, _))| {
+            let st = if i == p.selected {
+                app.theme.selected
+            } else {
+                Style::new()
+            };
+            pad_line(fit(vec![(sanitize_line(label), st)], w), w, st)
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);

@@ -14,10 +14,11 @@ pub const PLACEHOLDER: &str =
 pub const NO_RESULTS: &str = "没有找到匹配的文章";
 pub const NO_ARTICLE: &str = "在结果中选一篇文章, 按 Enter 阅读";
 pub const TOO_SMALL: &str = "窗口太小: 至少需要 60×15";
-pub const HELP_TITLE: &str = " 帮助 (任意键关闭) ";
+pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
 pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
 pub const TIP: &str = "随机学习一条linux命令: ";
+pub const RELATED: &str = "推荐内容";
 
 /// The footer's key hints for the focused pane.
 pub fn hints(focus: super::app::Focus) -> &'static str {

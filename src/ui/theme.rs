@@ -17,6 +17,9 @@ pub struct Theme {
     pub key: Style,
     pub notice: Style,
     pub error: Style,
+    pub code: Style,
+    pub heading: Style,
+    pub quote: Style,
     chips: [Color; 8],
 }
 
@@ -36,6 +39,13 @@ impl Default for Theme {
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             notice: Style::new().fg(Color::Green),
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            code: Style::new().fg(Color::Indexed(180)),
+            heading: Style::new()
+                .fg(Color::Indexed(75))
+                .add_modifier(Modifier::BOLD),
+            quote: Style::new()
+                .fg(Color::Indexed(250))
+                .add_modifier(Modifier::ITALIC),
             chips: [
                 Color::Indexed(31),
                 Color::Indexed(64),
@@ -51,23 +61,42 @@ impl Default for Theme {
 }
 
 impl Theme {
+    /// Colours for terminals with a light background.
+    pub fn light() -> Self {
+        Theme {
+            border: Style::new().fg(Color::Gray),
+            border_focused: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            selected: Style::new()
+                .bg(Color::Indexed(254))
+                .add_modifier(Modifier::BOLD),
+            dim: Style::new().fg(Color::Indexed(245)),
+            read: Style::new().fg(Color::Indexed(243)),
+            meta: Style::new().fg(Color::Indexed(241)),
+            key: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            notice: Style::new().fg(Color::Indexed(28)),
+            code: Style::new().fg(Color::Indexed(94)),
+            heading: Style::new()
+                .fg(Color::Indexed(25))
+                .add_modifier(Modifier::BOLD),
+            quote: Style::new()
+                .fg(Color::Indexed(240))
+                .add_modifier(Modifier::ITALIC),
+            ..Theme::default()
+        }
+    }
     /// The style of a kind of body text.
     pub fn kind(&self, k: Kind) -> Style {
         match k {
             Kind::Text => Style::new(),
             Kind::Strong => Style::new().add_modifier(Modifier::BOLD),
             Kind::Emphasis => Style::new().add_modifier(Modifier::ITALIC),
-            Kind::Code => Style::new().fg(Color::Indexed(180)),
+            Kind::Code => self.code,
             Kind::Link => Style::new()
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::UNDERLINED),
             Kind::Url => Style::new().fg(Color::Indexed(67)),
-            Kind::Heading => Style::new()
-                .fg(Color::Indexed(75))
-                .add_modifier(Modifier::BOLD),
-            Kind::Quote => Style::new()
-                .fg(Color::Indexed(250))
-                .add_modifier(Modifier::ITALIC),
+            Kind::Heading => self.heading,
+            Kind::Quote => self.quote,
             Kind::Marker | Kind::Dim => self.dim,
         }
     }

@@ -9,13 +9,33 @@ use std::thread;
 
 use rusqlite::InterruptHandle;
 
-use crate::search::{Request, Results, search};
+use crate::search::browse::{self, ListKind};
+use crate::search::{Request, Results, Scope, search};
 use crate::store::{Access, Article, ArticleId, Store, Tree};
 
 /// Work for the data worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Job {
     Tree,
+    /// A list instead of search results; answered as `Reply::Results` with the search ticket.
+    List {
+        ticket: u64,
+        kind: ListKind,
+        width: usize,
+    },
+    Months {
+        scope: Scope,
+    },
+    Bookmark {
+        id: ArticleId,
+    },
+    Random {
+        ticket: u64,
+        scope: Scope,
+    },
+    Related {
+        id: ArticleId,
+    },
     Open {
         ticket: u64,
         id: ArticleId,
@@ -46,6 +66,15 @@ pub enum Reply {
         scroll: usize,
     },
     Saved(Result<(), String>),
+    Months(Result<Vec<(String, usize)>, String>),
+    Bookmarked {
+        id: ArticleId,
+        res: Result<bool, String>,
+    },
+    Related {
+        id: ArticleId,
+        res: Result<Vec<(ArticleId, String)>, String>,
+    },
 }
 
 /// Handles to both workers.
@@ -211,6 +240,54 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
                 return None;
             }
             Reply::Saved(store.set_setting(&key, &value).map_err(|e| e.to_string()))
+        }
+        Job::List {
+            ticket,
+            kind,
+            width,
+        } => {
+            let res = browse::list(store, &kind, width)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            Reply::Results { ticket, res }
+        }
+        Job::Months { scope } => Reply::Months(
+            browse::months(store.conn(), &scope).map_err(|e| store.err(e).to_string()),
+        ),
+        Job::Bookmark { id } => Reply::Bookmarked {
+            id,
+            res: store.toggle_bookmark(id).map_err(|e| e.to_string()),
+        },
+        Job::Random { ticket, scope } => {
+            let res = browse::random_one(store.conn(), &scope)
+                .map_err(|e| store.err(e))
+                .and_then(|id| match id {
+                    Some(id) => {
+                        if !store.is_read_only() {
+                            let _ = store.mark_read(id);
+                        }
+                        store.article(id)
+                    }
+                    None => Ok(None),
+                })
+                .map(|a| a.map(Box::new))
+                .map_err(|e| e.to_string());
+            Reply::Article {
+                ticket,
+                res,
+                scroll: 0,
+            }
+        }
+        Job::Related { id } => {
+            let res = browse::list(store, &ListKind::Related(id, 5), 10)
+                .map(|r| {
+                    r.hits
+                        .into_iter()
+                        .map(|h| (h.meta.id, h.meta.title))
+                        .collect()
+                })
+                .map_err(|e| e.to_string());
+            Reply::Related { id, res }
         }
     })
 }

@@ -1,0 +1,211 @@
+//! `config.toml`: theme, ASCII borders, default sort, the tip, and key bindings. Unknown keys and
+//! bad values are errors that name the line; nothing is silently ignored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::keymap::{BINDINGS, Keymap, by_name};
+use super::theme::Theme;
+use crate::search::Sort;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SortName {
+    #[default]
+    Relevance,
+    Newest,
+    MostViewed,
+    Oldest,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    theme: ThemeName,
+    #[serde(default)]
+    ascii_borders: bool,
+    #[serde(default)]
+    default_sort: SortName,
+    #[serde(default = "yes")]
+    show_tip: bool,
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The configuration in force.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub theme: Theme,
+    pub ascii_borders: bool,
+    pub sort: Sort,
+    pub show_tip: bool,
+    pub keymap: Keymap,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: Theme::default(),
+            ascii_borders: false,
+            sort: Sort::Relevance,
+            show_tip: true,
+            keymap: Keymap::default(),
+        }
+    }
+}
+
+/// Where the configuration file lives.
+pub fn path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "zhiku").map(|d| d.config_dir().join("config.toml"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Parses configuration text; errors read `NAME:LINE: reason`.
+pub fn parse(text: &str, name: &str) -> Result<Config, String> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
+        format!("{name}:{line}: {}", e.message().trim())
+    })?;
+    let mut keymap = Keymap::default();
+    for (action, keys) in &file.keys {
+        let line = line_of(text, action.span().start);
+        let Some(b) = by_name(action.get_ref()) else {
+            let names: Vec<&str> = BINDINGS.iter().map(|b| b.name).collect();
+            return Err(format!(
+                "{name}:{line}: unknown action {:?} in [keys]; actions are: {}",
+                action.get_ref(),
+                names.join(", ")
+            ));
+        };
+        if keys.get_ref().is_empty() {
+            return Err(format!("{name}:{line}: {} needs at least one key", b.name));
+        }
+        keymap
+            .bind(b.action, keys.get_ref())
+            .map_err(|e| format!("{name}:{}: {e}", line_of(text, keys.span().start)))?;
+    }
+    Ok(Config {
+        theme: match file.theme {
+            ThemeName::Dark => Theme::default(),
+            ThemeName::Light => Theme::light(),
+        },
+        ascii_borders: file.ascii_borders,
+        sort: match file.default_sort {
+            SortName::Relevance => Sort::Relevance,
+            SortName::Newest => Sort::Newest,
+            SortName::MostViewed => Sort::MostViewed,
+            SortName::Oldest => Sort::Oldest,
+        },
+        show_tip: file.show_tip,
+        keymap,
+    })
+}
+
+/// Loads the configuration file at `path`; a missing file means the defaults.
+pub fn load(path: &Path) -> Result<Config, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, &path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+    }
+}
+
+/// The commented default configuration (`zhiku config --default`).
+pub fn default_text() -> String {
+    let mut s = String::from(
+        "# zhiku 配置文件 / configuration (zhiku config --path shows where it lives)\n\n\
+         # \"dark\" or \"light\"\n\
+         theme = \"dark\"\n\n\
+         # Draw borders with + - | for terminals that show box-drawing characters two cells wide\n\
+         ascii_borders = false\n\n\
+         # Order of search results: \"relevance\", \"newest\", \"most_viewed\" or \"oldest\" (s cycles)\n\
+         default_sort = \"relevance\"\n\n\
+         # A random Linux command in the footer (T shows another)\n\
+         show_tip = true\n\n\
+         # Key bindings: action = [\"key\", ...]. Keys: \"j\", \"G\", \"Ctrl-d\", \"Alt-x\", \"Enter\", \"Esc\",\n\
+         # \"Tab\", \"Shift-Tab\", \"Space\", \"Backspace\", \"Up\", \"Down\", \"Left\", \"Right\", \"Home\", \"End\",\n\
+         # \"PgUp\", \"PgDn\", \"F1\"…\"F12\". Uncomment a line to change it.\n\
+         [keys]\n",
+    );
+    for b in BINDINGS {
+        let keys: Vec<String> = b.keys.iter().map(|k| format!("{k:?}")).collect();
+        s.push_str(&format!(
+            "# {} = [{}]    # {}\n",
+            b.name,
+            keys.join(", "),
+            b.desc
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::keymap::Action;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn the_default_text_parses_to_the_defaults() {
+        let c = parse(&default_text(), "config.toml").unwrap();
+        assert!(!c.ascii_borders && c.show_tip && c.sort == Sort::Relevance);
+        assert_eq!(c.keymap.keys_of(Action::Down), "j / Down");
+    }
+
+    #[test]
+    fn settings_and_keys_apply() {
+        let c = parse("theme = \"light\"\nascii_borders = true\ndefault_sort = \"newest\"\nshow_tip = false\n[keys]\ndown = [\"J\", \"Ctrl-n\"]\n", "c").unwrap();
+        assert!(c.ascii_borders && !c.show_tip && c.sort == Sort::Newest);
+        let k = KeyEvent::new(KeyCode::Char('J'), KeyModifiers::SHIFT);
+        assert_eq!(c.keymap.action_for(k), Some(Action::Down));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = |t: &str| parse(t, "config.toml").unwrap_err();
+        assert!(
+            e("theme = \"dark\"\ncolour = 3\n")
+                .starts_with("config.toml:2: unknown field `colour`"),
+            "{}",
+            e("theme = \"dark\"\ncolour = 3\n")
+        );
+        assert!(
+            e("\n\ntheme = \"blue\"\n").starts_with("config.toml:3: unknown variant `blue`"),
+            "{}",
+            e("\n\ntheme = \"blue\"\n")
+        );
+        assert!(e("show_tip = \"yes\"\n").starts_with("config.toml:1:"));
+        assert!(e("[keys]\ndwn = [\"j\"]\n").starts_with("config.toml:2: unknown action \"dwn\""));
+        assert!(e("[keys]\n\ndown = [\"Hyper-j\"]\n").starts_with("config.toml:3: unknown key"));
+        assert!(e("[keys]\ndown = []\n").starts_with("config.toml:2: down needs at least one key"));
+    }
+
+    #[test]
+    fn a_missing_file_means_defaults() {
+        let c = load(Path::new("/nonexistent/zhiku/config.toml")).unwrap();
+        assert!(c.show_tip);
+    }
+}

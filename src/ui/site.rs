@@ -1,0 +1,311 @@
+//! The rest of the site: sorting, bookmarks and history, the archive by month, random reads,
+//! related articles, the outline, opening and copying, tips.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::app::{App, Focus, Outgoing, Overlay};
+use super::keymap::Action;
+use super::worker::{Job, Reply};
+use crate::search::Sort;
+use crate::search::browse::ListKind;
+use crate::store::Article;
+
+/// What the list pane shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Search,
+    Bookmarks,
+    Recent,
+    Month(String),
+    Random,
+    Related(String),
+}
+
+impl View {
+    /// The list pane's title.
+    pub fn title(&self) -> String {
+        match self {
+            View::Search => " 结果 ".into(),
+            View::Bookmarks => " 收藏 ".into(),
+            View::Recent => " 最近阅读 ".into(),
+            View::Month(m) => format!(" 历史内容 ⋅ {m} "),
+            View::Random => " 随便看看 ".into(),
+            View::Related(t) => format!(" 推荐内容 ⋅ {} ", crate::text::width::ellipsize(t, 24)),
+        }
+    }
+}
+
+/// A side effect only the event loop can perform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in the system browser.
+    OpenUrl(String),
+}
+
+/// Where a picked row leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Month(String),
+    Line(usize),
+}
+
+/// A list to choose from (the archive's months, the outline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub title: String,
+    pub rows: Vec<(String, Target)>,
+    pub selected: usize,
+}
+
+/// The sort order's label for the search line.
+pub fn sort_label(s: Sort) -> &'static str {
+    match s {
+        Sort::Relevance => "相关度",
+        Sort::Newest => "最新",
+        Sort::MostViewed => "最多阅读",
+        Sort::Oldest => "最早",
+    }
+}
+
+/// The article as Markdown with its front matter, as `Y` copies it.
+pub fn article_markdown(a: &Article) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut fm = vec![
+        format!("id: {}", q(&a.meta.ext_id)),
+        format!("title: {}", q(&a.meta.title)),
+    ];
+    if let Some(p) = &a.meta.published {
+        fm.push(format!("date: {}", q(p)));
+    }
+    if let Some(au) = &a.meta.author {
+        fm.push(format!("author: {}", q(au)));
+    }
+    fm.push(format!("category: {}", q(&a.meta.category)));
+    let tags: Vec<String> = a.meta.tags.iter().map(|t| q(t)).collect();
+    fm.push(format!("tags: [{}]", tags.join(", ")));
+    fm.push(format!("views: {}", a.meta.views));
+    if let Some(u) = &a.url {
+        fm.push(format!("url: {}", q(u)));
+    }
+    format!("---\n{}\n---\n\n{}", fm.join("\n"), a.body)
+}
+
+impl App {
+    fn list(&mut self, view: View, kind: ListKind) {
+        self.search_ticket += 1;
+        self.last_sent = None;
+        self.view = view;
+        self.results_pending = true;
+        self.res_sel = 0;
+        self.focus = Focus::Results;
+        let job = Job::List {
+            ticket: self.search_ticket,
+            kind,
+            width: self.excerpt_width.max(10),
+        };
+        self.outbox.push(Outgoing::Job(job));
+    }
+
+    fn say(&mut self, msg: impl Into<String>) {
+        self.status = Some((msg.into(), false));
+    }
+
+    /// The article actions apply to: the one in the reader, else the selected result.
+    fn target_id(&self) -> Option<crate::store::ArticleId> {
+        if self.focus == Focus::Results {
+            self.results.hits.get(self.res_sel).map(|h| h.meta.id)
+        } else {
+            self.article
+                .as_ref()
+                .map(|a| a.meta.id)
+                .or_else(|| self.results.hits.get(self.res_sel).map(|h| h.meta.id))
+        }
+    }
+
+    /// The actions of the site features.
+    pub(super) fn site_action(&mut self, a: Action) {
+        self.status = None;
+        match a {
+            Action::Sort => {
+                self.sort = match self.sort {
+                    Sort::Relevance => Sort::Newest,
+                    Sort::Newest => Sort::MostViewed,
+                    Sort::MostViewed => Sort::Oldest,
+                    Sort::Oldest => Sort::Relevance,
+                };
+                self.say(format!("排序: {}", sort_label(self.sort)));
+                self.requery(false);
+            }
+            Action::Bookmark => match self.target_id() {
+                Some(id) if !self.read_only => {
+                    self.outbox.push(Outgoing::Job(Job::Bookmark { id }))
+                }
+                Some(_) => self.status = Some(("只读的文章库: 无法收藏".into(), true)),
+                None => self.say("先选一篇文章"),
+            },
+            Action::Bookmarks => self.list(View::Bookmarks, ListKind::Bookmarks),
+            Action::History => self.list(View::Recent, ListKind::Recent),
+            Action::Archive => self.outbox.push(Outgoing::Job(Job::Months {
+                scope: self.scope.clone(),
+            })),
+            Action::Random => {
+                self.article_ticket += 1;
+                let job = Job::Random {
+                    ticket: self.article_ticket,
+                    scope: self.scope.clone(),
+                };
+                self.outbox.push(Outgoing::Job(job));
+                self.focus = Focus::Reader;
+            }
+            Action::RandomList => self.list(View::Random, ListKind::Random(self.scope.clone(), 10)),
+            Action::Related => match &self.article {
+                Some(a) => {
+                    let (id, title) = (a.meta.id, a.meta.title.clone());
+                    self.list(View::Related(title), ListKind::Related(id, 10));
+                }
+                None => self.say("先打开一篇文章"),
+            },
+            Action::Outline => self.outline(),
+            Action::OpenUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
+                Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                    self.effects.push(Effect::OpenUrl(u));
+                }
+                Some(u) => self.status = Some((format!("不是网页链接, 没有打开: {u}"), true)),
+                None => self.say("这篇文章没有原文链接"),
+            },
+            Action::CopyUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
+                Some(u) => {
+                    self.effects.push(Effect::Copy(u));
+                    self.say("已复制原文链接");
+                }
+                None => self.say("这篇文章没有原文链接"),
+            },
+            Action::CopyMarkdown => match &self.article {
+                Some(a) => {
+                    self.effects.push(Effect::Copy(article_markdown(a)));
+                    self.say("已复制全文(Markdown, 含 front matter)");
+                }
+                None => self.say("先打开一篇文章"),
+            },
+                        Action::NextTip if !self.tips.is_empty() && self.show_tip => {
+                self.tip_index = (self.tip_index + 1) % self.tips.len();
+                self.tip = Some(self.tips[self.tip_index].clone());
+            }
+            _ => {}
+        }
+    }
+
+    fn outline(&mut self) {
+        let Some(doc) = &self.doc else {
+            return self.say("先打开一篇文章");
+        };
+        let rows: Vec<(String, Target)> = doc
+            .outline()
+            .into_iter()
+            .map(|(line, label)| (label, Target::Line(line)))
+            .collect();
+        if rows.is_empty() {
+            return self.say("这篇文章没有标题或代码块");
+        }
+        self.overlay = Overlay::Picker(Picker {
+            title: " 大纲 (Enter 跳转, Esc 关闭) ".into(),
+            rows,
+            selected: 0,
+        });
+    }
+
+    /// Keys while a picker is open.
+    pub(super) fn picker_key(&mut self, key: KeyEvent) {
+        let Overlay::Picker(p) = &mut self.overlay else {
+            return;
+        };
+        let n = p.rows.len();
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => self.overlay = Overlay::None,
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+                p.selected = (p.selected + 1).min(n.saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+                p.selected = p.selected.saturating_sub(1)
+            }
+            KeyCode::Home | KeyCode::Char('g') => p.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => p.selected = n.saturating_sub(1),
+            KeyCode::Enter => {
+                let target = p.rows.get(p.selected).map(|r| r.1.clone());
+                self.overlay = Overlay::None;
+                match target {
+                    Some(Target::Month(m)) => {
+                        let kind = ListKind::Month(m.clone(), self.scope.clone());
+                        self.list(View::Month(m), kind);
+                    }
+                    Some(Target::Line(l)) => {
+                        self.scroll = l;
+                        self.focus = Focus::Reader;
+                    }
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Replies for the site features.
+    pub(super) fn on_site_reply(&mut self, r: Reply) {
+        match r {
+            Reply::Months(Ok(months)) => {
+                if months.is_empty() {
+                    return self.say("这个范围里没有带日期的文章");
+                }
+                let rows = months
+                    .into_iter()
+                    .map(|(m, n)| (format!("{m}  ({n} 篇)"), Target::Month(m)))
+                    .collect();
+                let title = format!(" 历史内容 ⋅ {} (Enter 查看该月) ", self.scope_label());
+                self.overlay = Overlay::Picker(Picker {
+                    title,
+                    rows,
+                    selected: 0,
+                });
+            }
+            Reply::Bookmarked { id, res: Ok(on) } => {
+                for h in self.results.hits.iter_mut().filter(|h| h.meta.id == id) {
+                    h.meta.bookmarked = on;
+                }
+                if let Some(a) = self.article.as_mut().filter(|a| a.meta.id == id) {
+                    a.meta.bookmarked = on;
+                }
+                self.say(if on {
+                    "已收藏 (B 查看收藏)"
+                } else {
+                    "已取消收藏"
+                });
+            }
+            Reply::Related { id, res: Ok(list) } => self.related = Some((id, list)),
+            Reply::Months(Err(e))
+            | Reply::Bookmarked { res: Err(e), .. }
+            | Reply::Related { res: Err(e), .. } => self.status = Some((e, true)),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_copy_has_front_matter_that_parses_back() {
+        let mut s = crate::store::Store::open_in_memory().unwrap();
+        crate::import::import(&mut s, crate::sample::sources(), Default::default()).unwrap();
+        let a = s.article_by_ext_id("s-081").unwrap().unwrap();
+        let md = article_markdown(&a);
+        let back = crate::import::markdown::parse(&md, "x", crate::import::record::china_offset())
+            .unwrap();
+        assert_eq!(back.title, a.meta.title);
+        assert_eq!(back.tags, a.meta.tags);
+        assert_eq!(back.id.as_deref(), Some("s-081"));
+        assert_eq!(back.body.trim(), a.body.trim());
+    }
+}
