@@ -276,3 +276,49 @@ fn last_article_is_restored_on_the_next_start() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+#[test]
+fn archive_month_article_related_bookmark_survives_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let mut t = Tui::start(&db, 120, 40);
+    t.wait_text("全部 (126)");
+    t.send("a");
+    t.wait_text("历史内容 ⋅ 全部");
+    t.wait_text("2025-06  (4 篇)");
+    t.send("j\r");
+    t.wait_text("历史内容 ⋅ 2025-05");
+    t.send("\r");
+    t.wait("an article of May 2025 in the reader", |s| {
+        (4..8).any(|r| reader_row(s, r).contains("2025-05-"))
+    });
+    t.send("m");
+    t.wait_text("推荐内容 ⋅");
+    t.send("\r");
+    t.wait("a related article opened", |s| {
+        s.contents().contains("阅读 ⋅")
+    });
+    let title = t
+        .parser
+        .screen()
+        .contents_between(4, 68, 4, 119)
+        .trim()
+        .trim_end_matches('│')
+        .trim()
+        .to_owned();
+    t.send("b");
+    t.wait_text("已收藏");
+    t.send("q");
+    assert!(t.wait_exit().success());
+
+    let mut t = Tui::start(&db, 120, 40);
+    t.wait_text("全部 (126)");
+    t.send("B");
+    t.wait_text("收藏 ─");
+    let want: String = title.chars().take(8).collect();
+    t.wait(&format!("the bookmark {want:?} listed"), |s| {
+        s.contents_between(4, 24, 4, 67).contains(&want)
+    });
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

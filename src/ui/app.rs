@@ -125,6 +125,8 @@ pub struct App {
     pub(super) last_sent: Option<Request>,
     /// Results asked for; grows by a page as the selection nears the end of the list.
     limit: usize,
+    /// Enter was pressed on a list still being fetched.
+    open_on_arrival: bool,
     pub dirty: bool,
 }
 
@@ -172,6 +174,7 @@ impl App {
             article_ticket: 0,
             last_sent: None,
             limit: PAGE,
+            open_on_arrival: false,
             dirty: true,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
@@ -340,7 +343,9 @@ impl App {
                         // The reader previews the selected result, unless the user is reading in it.
                         let shown = self.article.as_ref().map(|a| a.meta.id);
                         let selected = self.results.hits.get(self.res_sel).map(|h| h.meta.id);
-                        if selected.is_some()
+                        if std::mem::take(&mut self.open_on_arrival) {
+                            self.open_selected(true);
+                        } else if selected.is_some()
                             && selected != shown
                             && (self.focus != Focus::Reader || shown.is_none())
                         {
@@ -629,7 +634,11 @@ impl App {
                     return;
                 }
                 if self.focus == Focus::Results {
-                    self.open_selected(true);
+                    // Enter pressed before the list arrived opens its first article on arrival.
+                    self.open_on_arrival = self.results_pending;
+                    if !self.results_pending {
+                        self.open_selected(true);
+                    }
                     self.focus = Focus::Reader;
                 }
             }

@@ -537,6 +537,25 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(fit(pieces, w)), area);
 }
 
+/// Blanks wide characters that straddle the edge of an overlay about to be drawn at `r`, so no
+/// half of a wide character is left under or beside the overlay's border.
+fn unstraddle(buf: &mut ratatui::buffer::Buffer, r: Rect) {
+    let area = buf.area;
+    for y in r.top()..r.bottom().min(area.bottom()) {
+        let mut x = area.left();
+        while x < area.right() {
+            let w = (crate::text::str_width(buf[(x, y)].symbol()) as u16).max(1);
+            let straddles = |edge: u16| x < edge && edge < x + w;
+            if w > 1 && (straddles(r.left()) || straddles(r.right())) {
+                for k in x..(x + w).min(area.right()) {
+                    buf[(k, y)].set_symbol(" ");
+                }
+            }
+            x += w;
+        }
+    }
+}
+
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
@@ -562,6 +581,7 @@ fn overlay_block(app: &App, title: String) -> Block<'static> {
 
 fn draw_help(app: &App, f: &mut Frame, area: Rect, offset: usize) {
     let r = centered(area, 66, BINDINGS.len() as u16 + 2);
+    unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
     let block = overlay_block(app, s::HELP_TITLE.into());
     let inner = block.inner(r);
@@ -594,6 +614,7 @@ fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
         60,
         (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
     );
+    unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
     let block = overlay_block(app, sanitize_line(&p.title));
     let inner = block.inner(r);
@@ -624,6 +645,7 @@ fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
         return;
     };
     let r = centered(area, 56, area.height.saturating_sub(4).min(24));
+    unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -189,7 +189,7 @@ impl App {
                 }
                 None => self.say("先打开一篇文章"),
             },
-                        Action::NextTip if !self.tips.is_empty() && self.show_tip => {
+            Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
                 self.tip = Some(self.tips[self.tip_index].clone());
             }
