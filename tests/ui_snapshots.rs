@@ -154,3 +154,39 @@ fn borders_stay_in_line_with_wide_text_at_every_width() {
         }
     }
 }
+
+#[test]
+fn archive_picker_and_month_list() {
+    let store = sample_store();
+    let mut a = app(&store);
+    screen(&mut a, &store, 80, 24);
+    key(&mut a, &store, KeyCode::Char('a'));
+    let t = screen(&mut a, &store, 80, 24);
+    snap("archive_80x24", &t);
+    key(&mut a, &store, KeyCode::Enter);
+    let t = screen(&mut a, &store, 80, 24);
+    snap("month_list_80x24", &t);
+}
+
+#[test]
+fn ascii_borders_and_light_theme_from_the_config() {
+    let store = sample_store();
+    let mut a = app(&store);
+    let cfg = zhiku::ui::config::parse("theme = \"light\"\nascii_borders = true\n", "config.toml")
+        .unwrap();
+    a.configure(cfg);
+    pump(&mut a, &store);
+    let t = screen(&mut a, &store, 80, 24);
+    snap("ascii_80x24", &t);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        !text.contains('│') && !text.contains('─') && !text.contains('┌'),
+        "no box drawing"
+    );
+}

@@ -237,3 +237,85 @@ fn quit_keys() {
     ctrl(&mut a, &store, 'c');
     assert!(a.quit);
 }
+
+#[test]
+fn s_cycles_the_sort_order() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('s'));
+    assert_eq!(a.sort, zhiku::search::Sort::Newest);
+    let dates: Vec<String> = a
+        .results
+        .hits
+        .iter()
+        .filter_map(|h| h.meta.published.clone())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+    key(&mut a, &store, KeyCode::Char('s'));
+    assert_eq!(a.sort, zhiku::search::Sort::MostViewed);
+    assert!(
+        a.results
+            .hits
+            .windows(2)
+            .all(|w| w[0].meta.views >= w[1].meta.views)
+    );
+    key(&mut a, &store, KeyCode::Char('s'));
+    key(&mut a, &store, KeyCode::Char('s'));
+    assert_eq!(a.sort, zhiku::search::Sort::Relevance);
+}
+
+#[test]
+fn bookmarks_history_random_and_outline() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Enter);
+    let id = a.article.as_ref().unwrap().meta.id;
+    key(&mut a, &store, KeyCode::Char('b'));
+    assert!(a.article.as_ref().unwrap().meta.bookmarked);
+    key(&mut a, &store, KeyCode::Char('B'));
+    assert_eq!(a.view, zhiku::ui::site::View::Bookmarks);
+    assert_eq!(
+        a.results.hits.iter().map(|h| h.meta.id).collect::<Vec<_>>(),
+        [id]
+    );
+    key(&mut a, &store, KeyCode::Char('H'));
+    assert_eq!(
+        a.results.hits[0].meta.id, id,
+        "the article just read leads the history"
+    );
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!(a.view, zhiku::ui::site::View::Search);
+    key(&mut a, &store, KeyCode::Char('r'));
+    assert!(a.article.is_some());
+    assert_eq!(a.focus, Focus::Reader);
+    key(&mut a, &store, KeyCode::Char('p'));
+    assert_eq!(a.results.hits.len(), 10);
+    a.doc.as_mut().unwrap().layout(50);
+    key(&mut a, &store, KeyCode::Char('O'));
+    if let Overlay::Picker(p) = a.overlay.clone() {
+        key(&mut a, &store, KeyCode::Char('j'));
+        let target = match &p.rows[1.min(p.rows.len() - 1)].1 {
+            zhiku::ui::site::Target::Line(l) => *l,
+            _ => panic!("outline rows lead to lines"),
+        };
+        key(&mut a, &store, KeyCode::Enter);
+        assert_eq!(a.scroll, target);
+    }
+}
+
+#[test]
+fn copy_and_open_are_effects_with_a_message() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Char('Y'));
+    assert!(
+        matches!(&a.effects[..], [zhiku::ui::site::Effect::Copy(md)] if md.starts_with("---\nid: "))
+    );
+    assert!(a.status.as_ref().unwrap().0.contains("已复制"));
+    a.effects.clear();
+    key(&mut a, &store, KeyCode::Char('o'));
+    // The sample articles have no URL: say so, open nothing.
+    assert!(a.effects.is_empty());
+    assert!(a.status.as_ref().unwrap().0.contains("没有原文链接"));
+}
