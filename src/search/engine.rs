@@ -352,7 +352,7 @@ struct Ctx<'a> {
     f: Filters,
     needles: Vec<Needle>,
     /// Matches of each expression evaluated so far, newest-imported first, up to COUNT_CAP.
-    memo: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<i64>>>>,
+    memo: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<(i64, f64)>>>>,
 }
 
 /// Newest-imported matches a broad tier looks through for title and tag hits.
@@ -376,33 +376,43 @@ impl Ctx<'_> {
         }
     }
 
-    /// Matches of `expr`, newest-imported first, at most [`COUNT_CAP`]; evaluated once per search.
-    fn matches(&self, expr: &str) -> rusqlite::Result<std::rc::Rc<Vec<i64>>> {
+    /// Matches of `expr`, newest-imported first, at most [`COUNT_CAP`], evaluated once per
+    /// search. Phrases of several tokens and AND tiers (rarely broad, costly to evaluate) get
+    /// their BM25 scores in the same pass; single tokens and OR tiers (often broad, where
+    /// scoring 10,000 rows would be wasted) get NaN and are scored later only if not broad.
+    fn matches(&self, expr: &str) -> rusqlite::Result<std::rc::Rc<Vec<(i64, f64)>>> {
         if let Some(m) = self.memo.borrow().get(expr) {
             return Ok(m.clone());
         }
+        let several_tokens = expr.matches('"').count() > 2
+            || expr.trim_end_matches('*').trim_matches('"').contains(' ');
+        let score = if several_tokens && !expr.contains(" OR ") {
+            BM25
+        } else {
+            "NULL"
+        };
         let sql = format!(
-            "SELECT f.rowid FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
+            "SELECT f.rowid, {score} FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
             self.from(),
             self.f.sql
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let ids: Vec<i64> = st
+        let rows: Vec<(i64, f64)> = st
             .query_map(
                 params_from_iter(self.params(expr, &[COUNT_CAP as i64])),
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get::<_, Option<f64>>(1)?.unwrap_or(f64::NAN))),
             )?
             .collect::<Result<_, _>>()?;
-        let ids = std::rc::Rc::new(ids);
-        self.memo.borrow_mut().insert(expr.to_owned(), ids.clone());
-        Ok(ids)
+        let rows = std::rc::Rc::new(rows);
+        self.memo.borrow_mut().insert(expr.to_owned(), rows.clone());
+        Ok(rows)
     }
 
     fn count(&self, expr: &str) -> rusqlite::Result<usize> {
         Ok(self.matches(expr)?.len())
     }
 
-    /// The `limit` best matches by BM25 (lower is better).
+    /// The `limit` best matches by BM25 (lower is better), evaluating `expr` again.
     fn bm25(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
         let sql = format!(
             "SELECT f.rowid, {BM25} s FROM {} WHERE fts MATCH ?{} ORDER BY s LIMIT ?",
@@ -436,8 +446,15 @@ impl Ctx<'_> {
     /// query in the title or tags come first (score -1), then the rest (score 0), newest first.
     fn ranked(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
         let all = self.matches(expr)?;
-        if all.len() <= BROAD {
+        if all.len() <= BROAD && all.first().is_some_and(|x| x.1.is_nan()) {
             return self.bm25(expr, limit);
+        }
+        if all.len() <= BROAD {
+            // Lower BM25 is better; equal scores keep the newer import first (stable sort).
+            let mut best = all.to_vec();
+            best.sort_by(|a, b| a.1.total_cmp(&b.1));
+            best.truncate(limit);
+            return Ok(best);
         }
         let scan = &all[..all.len().min(BROAD_HEAD_SCAN)];
         let mut st = self.conn.prepare_cached(
@@ -446,7 +463,7 @@ impl Ctx<'_> {
         )?;
         let mut head = Vec::new();
         let mut rest = Vec::new();
-        for &id in scan {
+        for &(id, _) in scan {
             let text: String = st.query_row([id], |r| r.get(0))?;
             if find_matches(&text, &self.needles).is_empty() {
                 if rest.len() < limit {
