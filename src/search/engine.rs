@@ -347,12 +347,15 @@ pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filter
     Filters { sql, params }
 }
 
+/// Matches of one expression: (row id, BM25 score or NaN), newest-imported first.
+type Scored = std::rc::Rc<Vec<(i64, f64)>>;
+
 struct Ctx<'a> {
     conn: &'a Connection,
     f: Filters,
     needles: Vec<Needle>,
     /// Matches of each expression evaluated so far, newest-imported first, up to COUNT_CAP.
-    memo: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<(i64, f64)>>>>,
+    memo: std::cell::RefCell<std::collections::HashMap<String, Scored>>,
 }
 
 /// Newest-imported matches a broad tier looks through for title and tag hits.
@@ -380,7 +383,7 @@ impl Ctx<'_> {
     /// search. Phrases of several tokens and AND tiers (rarely broad, costly to evaluate) get
     /// their BM25 scores in the same pass; single tokens and OR tiers (often broad, where
     /// scoring 10,000 rows would be wasted) get NaN and are scored later only if not broad.
-    fn matches(&self, expr: &str) -> rusqlite::Result<std::rc::Rc<Vec<(i64, f64)>>> {
+    fn matches(&self, expr: &str) -> rusqlite::Result<Scored> {
         if let Some(m) = self.memo.borrow().get(expr) {
             return Ok(m.clone());
         }
