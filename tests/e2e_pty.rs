@@ -1,140 +1,11 @@
 //! End-to-end: the real binary in a pseudo-terminal, its output parsed by vt100, keys typed
 //! as a person would. Slow-ish, so only a few journeys.
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
+mod common;
+
 use std::path::Path;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
-
-struct Tui {
-    parser: vt100::Parser,
-    rx: Receiver<Vec<u8>>,
-    raw: Vec<u8>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-}
-
-fn nz(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap()
-}
-
-impl Tui {
-    fn start(db: &Path, cols: u16, rows: u16) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", db.parent().unwrap());
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        Tui {
-            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
-            rx,
-            raw: Vec::new(),
-            writer,
-            master: pair.master,
-            child,
-        }
-    }
-
-    fn pump(&mut self, wait: Duration) {
-        if let Ok(bytes) = self.rx.recv_timeout(wait) {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-        while let Ok(bytes) = self.rx.try_recv() {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Waits until the screen satisfies `cond`, or fails with the screen shown.
-    fn wait(&mut self, what: &str, cond: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            self.pump(Duration::from_millis(50));
-            if cond(self.parser.screen()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{}",
-                self.screen()
-            );
-        }
-    }
-
-    fn wait_text(&mut self, text: &str) {
-        let t = text.to_owned();
-        self.wait(text, move |s| s.contents().contains(&t));
-    }
-
-    fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn resize(&mut self, cols: u16, rows: u16) {
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        self.parser.screen_mut().set_size(nz(rows), nz(cols));
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            self.pump(Duration::from_millis(20));
-            if let Some(status) = self.child.try_wait().unwrap() {
-                self.pump(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the program did not exit; screen:\n{}",
-                self.screen()
-            );
-        }
-    }
-
-    fn raw_text(&self) -> String {
-        String::from_utf8_lossy(&self.raw).into_owned()
-    }
-}
+use common::pty::{BIN, Tui, borders_in_line};
 
 fn sample_db(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("lib.db");
@@ -150,17 +21,6 @@ fn sample_db(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     db
-}
-
-/// Every row's last column is a border character: nothing wide pushed a border out of line.
-fn borders_in_line(s: &vt100::Screen, cols: u16, rows: u16) -> bool {
-    (0..rows - 1).all(|r| {
-        let c: String = s
-            .cell(r, cols - 1)
-            .map(|c| c.contents().to_string())
-            .unwrap_or_default();
-        ["┐", "│", "┘"].iter().any(|b| *b == c)
-    })
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod pty;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use zhiku::import::{Options, import};
 use zhiku::store::Store;
