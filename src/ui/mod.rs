@@ -89,6 +89,8 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     let result = main_loop(terminal, &mut app, &rx, &workers, &stop);
     input_stop.store(true, Ordering::Relaxed);
     restore_terminal();
+    drop(rx);
+    workers.shutdown();
     if let Some(a) = &app.article
         && !store.is_read_only()
     {

@@ -322,6 +322,12 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     f.render_widget(block, area);
     let w = inner.width as usize;
     app.excerpt_width = w;
+    // Excerpts are cut for the pane's width: a new width asks for them again (queued; the
+    // event loop sends it after this frame).
+    let asked = app.last_sent.as_ref().map(|r| r.excerpt_width);
+    if app.view == super::site::View::Search && asked.is_some_and(|a| a != w.max(10)) {
+        app.requery(false);
+    }
     app.list_rows = inner.height as usize;
     if app.results.hits.is_empty() {
         let mut lines = vec![Line::from(if app.results_pending {

@@ -83,6 +83,7 @@ pub struct Workers {
     data_tx: Sender<Job>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
     in_flight: Arc<Mutex<Option<u64>>>,
+    threads: Vec<thread::JoinHandle<()>>,
 }
 
 impl Workers {
@@ -95,6 +96,7 @@ impl Workers {
         let (search_tx, search_rx) = channel::<(u64, Request)>();
         let (data_tx, data_rx) = channel::<Job>();
         let interrupt = Arc::new(Mutex::new(None));
+        let mut threads = Vec::new();
         let in_flight = Arc::new(Mutex::new(None));
         {
             let (path, reply, interrupt, in_flight) = (
@@ -103,20 +105,25 @@ impl Workers {
                 interrupt.clone(),
                 in_flight.clone(),
             );
-            thread::Builder::new()
-                .name("zhiku-search".into())
-                .spawn(move || search_loop(path, search_rx, reply, wrap, interrupt, in_flight))
-                .expect("spawn search worker");
+            threads.push(
+                thread::Builder::new()
+                    .name("zhiku-search".into())
+                    .spawn(move || search_loop(path, search_rx, reply, wrap, interrupt, in_flight))
+                    .expect("spawn search worker"),
+            );
         }
-        thread::Builder::new()
-            .name("zhiku-data".into())
-            .spawn(move || data_loop(path, data_rx, reply, wrap))
-            .expect("spawn data worker");
+        threads.push(
+            thread::Builder::new()
+                .name("zhiku-data".into())
+                .spawn(move || data_loop(path, data_rx, reply, wrap))
+                .expect("spawn data worker"),
+        );
         Workers {
             search_tx,
             data_tx,
             interrupt,
             in_flight,
+            threads,
         }
     }
 
@@ -133,6 +140,26 @@ impl Workers {
 
     pub fn job(&self, job: Job) {
         let _ = self.data_tx.send(job);
+    }
+
+    /// Stops both workers (a running search is interrupted) and waits for them, so their
+    /// connections close cleanly and SQLite folds the WAL back into the store.
+    pub fn shutdown(self) {
+        if let Ok(h) = self.interrupt.lock()
+            && let Some(h) = h.as_ref()
+        {
+            h.interrupt();
+        }
+        let Workers {
+            search_tx,
+            data_tx,
+            threads,
+            ..
+        } = self;
+        drop((search_tx, data_tx));
+        for t in threads {
+            let _ = t.join();
+        }
     }
 }
 
