@@ -218,6 +218,8 @@ fn export_cmd(
     user_state: bool,
 ) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
+    // An export must be whole: a damaged store is refused before anything is written.
+    store.check_integrity()?;
     let mut w: Box<dyn Write> = match &out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),

@@ -388,7 +388,8 @@ fn store_with_overwritten_pages_gives_a_clear_message_naming_the_file() {
     let env = Env::new();
     let db = env.real_store();
     let mut data = std::fs::read(&db).unwrap();
-    let page = 4096;
+    // The page size is stored big-endian at offset 16 of the header.
+    let page = u16::from_be_bytes([data[16], data[17]]) as usize;
     let pages = data.len() / page;
     // Every seventh page after the first (the header page stays valid): garbage or zeros.
     for (k, p) in (2..pages).step_by(7).enumerate() {
@@ -410,6 +411,25 @@ fn store_with_overwritten_pages_gives_a_clear_message_naming_the_file() {
     ] {
         assert_damaged_message(&env, &bad, args);
     }
+}
+
+#[test]
+fn export_refuses_a_store_damaged_inside_its_pages() {
+    let env = Env::new();
+    let db = env.real_store();
+    let mut data = std::fs::read(&db).unwrap();
+    // Zero 4 KiB in the middle of a few pages: damage SQLite may read past without an error.
+    let page = u16::from_be_bytes([data[16], data[17]]) as usize;
+    for p in (3..data.len() / page).step_by(5) {
+        let at = p * page + page / 2;
+        data[at..at + 4096.min(page / 2)].fill(0);
+    }
+    let bad = env.path("half-pages.db");
+    std::fs::write(&bad, &data).unwrap();
+    let out = env.cmd(&bad, &["export"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stdout.is_empty(), "nothing half-exported: {out:#?}");
+    assert!(out.stderr.contains("damaged"), "{out:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------

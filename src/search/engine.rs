@@ -350,16 +350,37 @@ pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filter
 /// Matches of one expression: (row id, BM25 score or NaN), newest-imported first.
 type Scored = std::rc::Rc<Vec<(i64, f64)>>;
 
+/// Indexes added by schema version 2 (a read-only store of version 1 lacks them).
+#[derive(Debug, Clone, Copy)]
+struct Indexes {
+    cover: bool,
+    views: bool,
+}
+
+impl Indexes {
+    fn of(conn: &Connection) -> rusqlite::Result<Indexes> {
+        let has = |name: &str| -> rusqlite::Result<bool> {
+            conn.prepare_cached(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+            )?
+            .query_row([name], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+        };
+        Ok(Indexes {
+            cover: has("articles_cover")?,
+            views: has("articles_views")?,
+        })
+    }
+}
+
 struct Ctx<'a> {
     conn: &'a Connection,
     f: Filters,
+    indexes: Indexes,
     needles: Vec<Needle>,
     /// Matches of each expression evaluated so far, newest-imported first, up to COUNT_CAP.
     memo: std::cell::RefCell<std::collections::HashMap<String, Scored>>,
 }
-
-/// Newest-imported matches a broad tier looks through for title and tag hits.
-const BROAD_HEAD_SCAN: usize = 500;
 
 impl Ctx<'_> {
     fn params(&self, expr: &str, extra: &[i64]) -> Vec<Value> {
@@ -372,10 +393,12 @@ impl Ctx<'_> {
     /// `FROM` clause: the articles table is joined only when a filter needs it (the join costs
     /// about 1 µs per match).
     fn from(&self) -> &'static str {
-        if self.f.sql.is_empty() {
-            "fts f"
-        } else {
-            "fts f JOIN articles a ON a.id = f.rowid"
+        match (self.f.sql.is_empty(), self.indexes.cover) {
+            (true, _) => "fts f",
+            // The narrow index holds every column a filter reads: one small page per match
+            // instead of the article's own page (body included).
+            (false, true) => "fts f JOIN articles a INDEXED BY articles_cover ON a.id = f.rowid",
+            (false, false) => "fts f JOIN articles a ON a.id = f.rowid",
         }
     }
 
@@ -430,12 +453,23 @@ impl Ctx<'_> {
     }
 
     /// Matches of `expr` in another order than relevance.
+    /// Walks the order's index and stops at `limit` (instead of sorting every match).
     fn sorted(&self, expr: &str, sort: Sort, limit: usize) -> rusqlite::Result<Vec<i64>> {
+        let (index, order) = match sort {
+            Sort::MostViewed if self.indexes.views => (
+                "INDEXED BY articles_views",
+                "a.views DESC, a.published_ts DESC",
+            ),
+            Sort::MostViewed => ("", "a.views DESC, a.published_ts DESC"),
+            Sort::Oldest => ("INDEXED BY articles_published", "a.published_ts ASC"),
+            Sort::Relevance | Sort::Newest => {
+                ("INDEXED BY articles_published", "a.published_ts DESC")
+            }
+        };
         let sql = format!(
-            "SELECT a.id FROM articles a WHERE a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?){} \
-             ORDER BY {} LIMIT ?",
+            "SELECT a.id FROM articles a {index} WHERE a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?){} \
+             ORDER BY {order} LIMIT ?",
             self.f.sql,
-            sort.order_by()
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(params_from_iter(self.params(expr, &[limit as i64])), |r| {
@@ -459,26 +493,33 @@ impl Ctx<'_> {
             best.truncate(limit);
             return Ok(best);
         }
-        let scan = &all[..all.len().min(BROAD_HEAD_SCAN)];
-        let mut st = self.conn.prepare_cached(
-            "SELECT a.title || ' ' || coalesce((SELECT group_concat(t.name, ' ') FROM article_tags x \
-             JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), '') FROM articles a WHERE a.id = ?1",
-        )?;
-        let mut head = Vec::new();
-        let mut rest = Vec::new();
-        for &(id, _) in scan {
-            let text: String = st.query_row([id], |r| r.get(0))?;
-            if find_matches(&text, &self.needles).is_empty() {
-                if rest.len() < limit {
-                    rest.push((id, 0.0));
-                }
-            } else {
-                head.push((id, -1.0));
-                if head.len() >= limit {
-                    break;
-                }
-            }
-        }
+        // Title and tag hits among the (up to 10,001) newest matches come first.
+        let in_all: HashSet<i64> = all.iter().map(|x| x.0).collect();
+        let sql = format!(
+            "SELECT f.rowid FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
+            self.from(),
+            self.f.sql
+        );
+        let head_expr = format!("{{title tags}} : ({expr})");
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut head: Vec<(i64, f64)> = st
+            .query_map(
+                params_from_iter(self.params(&head_expr, &[limit as i64 * 2])),
+                |r| r.get::<_, i64>(0),
+            )?
+            .filter_map(|r| match r {
+                Ok(id) if in_all.contains(&id) => Some(Ok((id, -1.0))),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .take(limit)
+            .collect::<Result<_, _>>()?;
+        let taken: HashSet<i64> = head.iter().map(|x| x.0).collect();
+        let rest = all
+            .iter()
+            .filter(|x| !taken.contains(&x.0))
+            .take(limit)
+            .map(|&(id, _)| (id, 0.0));
         head.extend(rest);
         head.truncate(limit);
         Ok(head)
@@ -491,13 +532,26 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let q = parse(&req.text, req.typing);
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
+    let tiers = tiers(&q);
+    // Exclusions join the match expression (FTS5 `NOT`) when there is text to match; only a
+    // filter-only query needs them as an SQL condition.
+    let (tiers, exclude): (Vec<(u8, String)>, Option<String>) = match exclude {
+        Some(x) if !tiers.is_empty() => (
+            tiers
+                .into_iter()
+                .map(|(t, e)| (t, format!("({e}) NOT ({x})")))
+                .collect(),
+            None,
+        ),
+        x => (tiers, x),
+    };
     let ctx = Ctx {
         conn,
+        indexes: Indexes::of(conn)?,
         f: filters(&q, &req.scope, exclude.as_deref()),
         needles: needles(&q),
         memo: Default::default(),
     };
-    let tiers = tiers(&q);
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
     let total;
     if tiers.is_empty() {

@@ -256,6 +256,28 @@ impl Store {
             .sum()
     }
 
+    /// Verifies the whole file (`PRAGMA quick_check`); reads every page, so only for commands
+    /// that read everything anyway (export).
+    pub fn check_integrity(&self) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare("PRAGMA quick_check")
+            .map_err(|e| self.err(e))?;
+        let problems: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        match problems.first() {
+            Some(ok) if ok == "ok" => Ok(()),
+            first => Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: first
+                    .cloned()
+                    .unwrap_or_else(|| "integrity check gave no answer".into()),
+            }),
+        }
+    }
+
     /// Reads a user setting (last article, scroll, ...).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
