@@ -151,8 +151,8 @@ pub fn import(
         run.source(f)?;
     }
     run.progress.finish();
-    let Run { tx, mut report, .. } = run;
-    tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+    let mut report = run.commit()?;
+    store.reclaim()?;
     report.elapsed = start.elapsed();
     Ok(report)
 }
@@ -222,6 +222,14 @@ fn format_of(name: &str) -> Option<Format> {
 }
 
 impl Run<'_> {
+    /// Commits the run's transaction and hands back its report.
+    fn commit(self) -> Result<Report, ImportError> {
+        let Run {
+            tx, report, path, ..
+        } = self;
+        tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        Ok(report)
+    }
     fn reject(&mut self, r: Rejection) -> Result<(), ImportError> {
         if self.opts.strict {
             return Err(ImportError::Strict(r));

@@ -191,9 +191,13 @@ impl Store {
         let mut conn =
             Connection::open_with_flags(path, flags).map_err(|e| write_error(path, e))?;
         // Before the first table: bodies of a few KiB fit in one page instead of spilling into
-        // mostly empty overflow pages (store size measured -20% on the generated corpus).
-        conn.execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE};"))
-            .map_err(|e| write_error(path, e))?;
+        // mostly empty overflow pages (100k generated articles: store 2.42× → 2.34× the text,
+        // import 28 → 22 s). Incremental auto-vacuum: the pages FTS5 frees when it merges index
+        // segments go back to the file system after each import (`Store::reclaim`).
+        conn.execute_batch(&format!(
+            "PRAGMA page_size = {PAGE_SIZE}; PRAGMA auto_vacuum = INCREMENTAL;"
+        ))
+        .map_err(|e| write_error(path, e))?;
         configure(&conn, false).map_err(|e| write_error(path, e))?;
         schema::migrate(&mut conn).map_err(|e| write_error(path, e))?;
         Ok(Store {
@@ -276,6 +280,19 @@ impl Store {
                     .unwrap_or_else(|| "integrity check gave no answer".into()),
             }),
         }
+    }
+
+    /// Gives the free pages back to the file system (stores created with incremental
+    /// auto-vacuum; a no-op for others).
+    pub fn reclaim(&self) -> Result<()> {
+        // The pragma frees one page per step (each step returns a row): step to the end.
+        let mut st = self
+            .conn
+            .prepare("PRAGMA incremental_vacuum")
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.raw_query();
+        while rows.next().map_err(|e| self.err(e))?.is_some() {}
+        Ok(())
     }
 
     /// Reads a user setting (last article, scroll, ...).
