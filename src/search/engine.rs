@@ -303,11 +303,13 @@ pub(crate) struct Filters {
 pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
-    let cat = "EXISTS (SELECT 1 FROM categories c WHERE c.name = ? COLLATE NOCASE AND \
-               (c.id = a.category_id OR EXISTS (SELECT 1 FROM article_tags x JOIN tags t \
-               ON t.id = x.tag_id WHERE x.article_id = a.id AND t.category_id = c.id)))";
-    let tag = "EXISTS (SELECT 1 FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-               WHERE x.article_id = a.id AND t.fold = ?)";
+    // Sets of ids, evaluated once per statement (not once per match): filed under the
+    // category or carrying one of its tags; carrying the tag.
+    let cat = "(a.category_id IN (SELECT id FROM categories WHERE name = ? COLLATE NOCASE) \
+               OR a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+               JOIN categories c ON c.id = t.category_id WHERE c.name = ? COLLATE NOCASE))";
+    let tag = "a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+               WHERE t.fold = ?)";
     let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
     let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
     match scope {
@@ -317,6 +319,7 @@ pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filter
     }
     for c in cats {
         conds.push(cat);
+        params.push(Value::Text(c.trim().to_owned()));
         params.push(Value::Text(c.trim().to_owned()));
     }
     for t in tags {
@@ -567,8 +570,14 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
             .query_map(params_from_iter(p), |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         picked.extend(ids.into_iter().map(|id| (id, 0.0, 0)));
+        // Counting scans the narrow index, not the articles' pages.
+        let cover = if ctx.indexes.cover {
+            "INDEXED BY articles_cover"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM articles a WHERE 1{} LIMIT ?)",
+            "SELECT count(*) FROM (SELECT 1 FROM articles a {cover} WHERE 1{} LIMIT ?)",
             ctx.f.sql
         );
         let mut p = ctx.f.params.clone();
