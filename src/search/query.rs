@@ -36,8 +36,9 @@ impl Query {
     }
 }
 
-/// Splits the input into words, keeping `"quoted parts"` (and `key:"quoted"`) together.
-/// An unbalanced quote runs to the end of the input.
+/// Splits the input into words, keeping `"quoted parts"` (and `key:"quoted"`, `-"quoted"`)
+/// together. A quote inside a word ends the word there (`a"b` is `a`, then `"b`). An unbalanced
+/// quote runs to the end of the input.
 fn words(input: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -46,8 +47,12 @@ fn words(input: &str) -> Vec<(String, bool)> {
     for c in input.chars() {
         match c {
             '"' | '“' | '”' => {
+                let prefix = !in_quote && (cur.ends_with(':') || cur == "-");
+                if !cur.is_empty() && !prefix {
+                    out.push((std::mem::take(&mut cur), quoted));
+                }
                 in_quote = !in_quote;
-                quoted = true;
+                quoted = in_quote;
             }
             c if c.is_whitespace() && !in_quote => {
                 if !cur.is_empty() {
@@ -193,6 +198,19 @@ mod tests {
     fn quoted_filter_values() {
         let q = parse(r#"tag:"Go Gin" 路由"#, false);
         assert_eq!(q.tags, ["Go Gin"]);
+        assert_eq!(texts(&q), ["路由"]);
+        assert_eq!(parse(r#"-"foo bar" x"#, false).excluded, ["foo bar"]);
+    }
+
+    #[test]
+    fn a_quote_inside_a_word_ends_it() {
+        let q = parse(r#"a"b"#, false);
+        assert_eq!(texts(&q), ["a", "b"]);
+        assert_eq!((q.terms[0].quoted, q.terms[1].quoted), (false, true));
+        let q = parse(r#""a"b c"#, false);
+        assert_eq!(texts(&q), ["a", "b", "c"]);
+        assert_eq!((q.terms[0].quoted, q.terms[1].quoted), (true, false));
+        assert_eq!(texts(&parse(r#""""#, false)), [""; 0]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub enum Run {
 }
 
 /// Splits text into folded runs; everything that is neither a word character nor CJK separates.
+/// NFC first, so a query typed or pasted in NFD (`cafe` + U+0301) meets the stored NFC text.
 pub fn runs(s: &str) -> Vec<Run> {
     let mut out = Vec::new();
     let mut word = String::new();
@@ -28,7 +29,7 @@ pub fn runs(s: &str) -> Vec<Run> {
             out.push(Run::Cjk(std::mem::take(cjk)));
         }
     };
-    for c in s.chars().filter_map(fold_char) {
+    for c in crate::text::fold::nfc(s).chars().filter_map(fold_char) {
         if is_cjk(c) {
             if !word.is_empty() {
                 flush(&mut out, &mut word, &mut cjk);
@@ -97,6 +98,15 @@ mod tests {
         assert_eq!(index_text("DorisDB数据同步"), "dorisdb 数据 据同 同步 步");
         assert_eq!(index_text("Ｋａｆｋａ，消息"), "kafka 消息 息");
         assert_eq!(index_text("c++ e-mail don't"), "c e mail don t");
+    }
+
+    #[test]
+    fn nfd_and_nfc_give_the_same_tokens() {
+        assert_eq!(
+            index_text("Cafe\u{301} re\u{301}sume\u{301}"),
+            "café résumé"
+        );
+        assert_eq!(index_text("\u{1112}\u{1161}\u{11ab}"), index_text("한"));
     }
 
     #[test]

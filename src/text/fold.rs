@@ -4,8 +4,10 @@
 //! half-width, the ideographic space to a space, letters to lower case. Combining marks left over
 //! after NFC are dropped so that "Zalgo" text still matches its base letters.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Text as it is stored: NFC, `\r\n` and lone `\r` turned into `\n`.
 pub fn normalize_stored(s: &str) -> String {
@@ -18,6 +20,15 @@ pub fn normalize_stored(s: &str) -> String {
         nfc.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         nfc
+    }
+}
+
+/// `s` in NFC; borrowed, after a quick check, when it is already (as stored text always is).
+pub fn nfc(s: &str) -> Cow<'_, str> {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
     }
 }
 
@@ -76,6 +87,8 @@ mod tests {
     #[test]
     fn nfd_input_folds_like_nfc() {
         assert_eq!(fold_str("cafe\u{301}"), fold_str("café"));
+        assert_eq!(nfc("cafe\u{301}"), "café");
+        assert!(matches!(nfc("café 数据"), Cow::Borrowed(_)));
     }
 
     #[test]
