@@ -252,7 +252,7 @@ fn export_cmd(
         put("url", a.url);
         put("source", a.source_path);
         obj.insert("views".into(), a.meta.views.into());
-        serde_json::to_writer(&mut w, &obj)?;
+        w.write_all(json_safe(&serde_json::Value::Object(obj).to_string()).as_bytes())?;
         w.write_all(b"\n")
     })?;
     w.flush()?;
@@ -386,6 +386,26 @@ fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// JSON text with C1 controls, bidi, zero-width and line-separator characters written as
+/// `\uXXXX` (serde_json escapes only C0): lossless, and inert in a terminal. Such characters
+/// can only occur inside JSON strings, where the escape means the same character.
+pub fn json_safe(json: &str) -> String {
+    use crate::text::sanitize::{is_bidi, is_zero_width};
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let risky = ('\u{80}'..='\u{9f}').contains(&c)
+            || is_bidi(c)
+            || is_zero_width(c)
+            || matches!(c, '\u{200d}' | '\u{2028}' | '\u{2029}' | '\u{feff}');
+        if risky {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Output width: `--width`, else the terminal's (COLUMNS or the tty), else 80.
 fn term_width(given: Option<usize>) -> usize {
     let tty = || {
@@ -427,7 +447,7 @@ fn search_cmd(
                 "title_matches": h.title_matches.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
                 "excerpt_matches": h.excerpt_matches.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
             });
-            writeln!(out, "{v}")?;
+            writeln!(out, "{}", json_safe(&v.to_string()))?;
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -532,7 +532,6 @@ fn is_box_drawing(c: char) -> bool {
 }
 
 #[test]
-#[ignore = "fails: × in strings::TOO_SMALL, ↑↓ in strings::hints; see tests/README.md"]
 fn the_chrome_uses_no_ambiguous_width_glyphs() {
     // Box drawing is the border by design; `ascii_borders` replaces it (next test).
     let found = chrome_glyphs(false, |c| c.width() != c.width_cjk() && !is_box_drawing(c));
@@ -544,7 +543,6 @@ fn the_chrome_uses_no_ambiguous_width_glyphs() {
 }
 
 #[test]
-#[ignore = "fails: render::draw_palette does not use ascii_borders; see tests/README.md"]
 fn with_ascii_borders_no_box_drawing_is_drawn_in_any_state() {
     let found = chrome_glyphs(true, is_box_drawing);
     assert!(found.is_empty(), "box drawing:\n{}", found.join("\n"));
@@ -611,7 +609,6 @@ fn every_size_and_state_draws_without_panic() {
 }
 
 #[test]
-#[ignore = "fails: render::draw_reader adds to an unclamped scroll; see tests/README.md"]
 fn a_scroll_position_from_a_damaged_store_cannot_overflow() {
     // `reader.last_scroll` is read back from the store; any number must be survivable.
     let store = hostile_store();
@@ -625,7 +622,6 @@ fn a_scroll_position_from_a_damaged_store_cannot_overflow() {
 }
 
 #[test]
-#[ignore = "fails: keys are lost while an article (re)loads; see tests/README.md, case 15"]
 fn keys_handled_with_a_reloaded_article_are_not_lost() {
     let store = hostile_store();
     let mut a = common::app(&store);
@@ -818,7 +814,6 @@ fn file_names_titles_and_errors_are_printed_escaped() {
 }
 
 #[test]
-#[ignore = "fails: export and search --json write C1 and bidi characters raw; see tests/README.md"]
 fn json_output_escapes_c1_and_bidi_characters() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -172,7 +172,9 @@ fn user_state(obj: &Map<String, Value>) -> R<Option<crate::store::UserState>> {
 }
 
 fn canonical_tag(t: &str) -> String {
-    let t: String = t.chars().filter(|c| !c.is_control()).collect();
+    // A tag is a one-line label: sanitised like display text, so escape sequences vanish and
+    // invisible characters cannot make two tags look alike (U+001F also separates tags).
+    let t = crate::text::sanitize_line(t);
     match taxonomy().tag(&t) {
         Some((name, _)) => name.to_owned(),
         None => normalize_stored(t.trim()),

@@ -309,6 +309,19 @@ impl App {
         }
     }
 
+    /// Renders the open article for the current query's matches, laid out at the width of the
+    /// previous rendering so keys handled before the next frame scroll the new text.
+    fn rebuild_doc(&mut self) {
+        let width = self.doc.as_ref().map_or(0, |d| d.width);
+        self.doc = self.article.as_ref().map(|a| {
+            let mut d = Document::new(&a.body, &self.results.needles);
+            if width > 0 {
+                d.layout(width);
+            }
+            d
+        });
+    }
+
     /// Restores the article read last time.
     pub fn restore(&mut self, ext_id: &str, scroll: usize) {
         self.article_ticket += 1;
@@ -335,10 +348,12 @@ impl App {
                         self.res_sel = keep
                             .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
                             .unwrap_or(0);
-                        if let Some(doc) = &mut self.doc
-                            && let Some(a) = &self.article
+                        if self
+                            .doc
+                            .as_ref()
+                            .is_some_and(|d| d.needles != self.results.needles)
                         {
-                            *doc = Document::new(&a.body, &self.results.needles);
+                            self.rebuild_doc();
                         }
                         // The reader previews the selected result, unless the user is reading in it.
                         let shown = self.article.as_ref().map(|a| a.meta.id);
@@ -374,8 +389,8 @@ impl App {
                             .article
                             .as_ref()
                             .is_some_and(|old| old.meta.id == a.meta.id);
-                        self.doc = Some(Document::new(&a.body, &self.results.needles));
                         self.article = Some(*a);
+                        self.rebuild_doc();
                         if !same {
                             self.scroll = scroll;
                             self.tag_sel = None;
@@ -678,7 +693,7 @@ impl App {
     fn jump_match(&mut self, next: bool) {
         let Some(doc) = &self.doc else { return };
         let offset = 3;
-        let cur = self.scroll + offset;
+        let cur = self.scroll.saturating_add(offset);
         let target = if next {
             doc.match_lines
                 .iter()

@@ -72,6 +72,8 @@ pub struct Document {
     pub matches: Vec<Vec<Range<usize>>>,
     /// Visual line indices holding a match, for n/N.
     pub match_lines: Vec<usize>,
+    /// What the matches were found for.
+    pub needles: Vec<Needle>,
 }
 
 impl Document {
@@ -88,6 +90,7 @@ impl Document {
             visual: Vec::new(),
             matches,
             match_lines: Vec::new(),
+            needles: needles.to_vec(),
         }
     }
 
@@ -108,11 +111,15 @@ impl Document {
             } else {
                 wrap_line(&l.text, room)
             };
+            // Ranges and matches both ascend: one pass over each (a 2 MB line may hold
+            // tens of thousands of matches).
+            let matches = &self.matches[i];
+            let mut m = 0;
             for (k, r) in ranges.into_iter().enumerate() {
-                if self.matches[i]
-                    .iter()
-                    .any(|m| m.start < r.end && m.end > r.start)
-                {
+                while m < matches.len() && matches[m].end <= r.start {
+                    m += 1;
+                }
+                if m < matches.len() && matches[m].start < r.end {
                     self.match_lines.push(self.visual.len());
                 }
                 self.visual.push(Visual {
@@ -145,28 +152,30 @@ impl Document {
         if !prefix.is_empty() {
             spans.push(Span::styled(prefix.as_str(), theme.kind(Kind::Marker)));
         }
+        // Only the style runs and matches that reach into this line (found by binary search).
+        let (start, end) = (v.range.start, v.range.end);
+        let from = l.runs.partition_point(|x| x.0.end <= start);
+        let to = l.runs.partition_point(|x| x.0.start < end).max(from);
+        let runs = &l.runs[from..to];
+        let all = &self.matches[v.logical];
+        let from = all.partition_point(|m| m.end <= start);
+        let to = all.partition_point(|m| m.start < end).max(from);
+        let matches = &all[from..to];
         let mut cuts: Vec<usize> = vec![v.range.start, v.range.end];
-        for (r, _) in &l.runs {
+        for r in runs.iter().map(|x| &x.0).chain(matches) {
             cuts.extend([r.start, r.end]);
-        }
-        for m in &self.matches[v.logical] {
-            cuts.extend([m.start, m.end]);
         }
         cuts.retain(|&c| c >= v.range.start && c <= v.range.end);
         cuts.sort_unstable();
         cuts.dedup();
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let kind = l
-                .runs
+            let kind = runs
                 .iter()
                 .find(|(r, _)| r.start <= a && a < r.end)
                 .map_or(Kind::Text, |x| x.1);
             let mut style = theme.kind(kind);
-            if self.matches[v.logical]
-                .iter()
-                .any(|m| m.start <= a && a < m.end)
-            {
+            if matches.iter().any(|m| m.start <= a && a < m.end) {
                 style = style.patch(theme.highlight);
             }
             spans.push(Span::styled(&l.text[a..b], style));

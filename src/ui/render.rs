@@ -424,7 +424,7 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         doc.layout(area.width.saturating_sub(2).max(1) as usize);
     }
     let total = app.doc.as_ref().map_or(0, |d| d.visual.len());
-    let pct = ((app.scroll + app.reader_rows).min(total) * 100)
+    let pct = (app.scroll.saturating_add(app.reader_rows).min(total) * 100)
         .checked_div(total)
         .unwrap_or(0);
     let title = if app.article.is_some() {
@@ -653,10 +653,7 @@ fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
     let r = centered(area, 56, area.height.saturating_sub(4).min(24));
     unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border_focused)
-        .title(s::PALETTE_TITLE);
+    let block = overlay_block(app, s::PALETTE_TITLE.into());
     let inner = block.inner(r);
     f.render_widget(block, r);
     if inner.height == 0 {

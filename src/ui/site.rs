@@ -69,9 +69,10 @@ pub fn sort_label(s: Sort) -> &'static str {
     }
 }
 
-/// The article as Markdown with its front matter, as `Y` copies it.
+/// The article as Markdown with its front matter, as `Y` copies it; sanitised like everything
+/// shown, so no escape sequence travels to wherever it is pasted.
 pub fn article_markdown(a: &Article) -> String {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let q = |s: &str| serde_json::to_string(&crate::text::sanitize_line(s)).unwrap_or_default();
     let mut fm = vec![
         format!("id: {}", q(&a.meta.ext_id)),
         format!("title: {}", q(&a.meta.title)),
@@ -89,7 +90,11 @@ pub fn article_markdown(a: &Article) -> String {
     if let Some(u) = &a.url {
         fm.push(format!("url: {}", q(u)));
     }
-    format!("---\n{}\n---\n\n{}", fm.join("\n"), a.body)
+    format!(
+        "---\n{}\n---\n\n{}",
+        fm.join("\n"),
+        crate::text::sanitize(&a.body)
+    )
 }
 
 impl App {

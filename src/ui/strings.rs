@@ -13,7 +13,7 @@ pub const PLACEHOLDER: &str =
     "按 / 输入关键词: 中文、English、tag:Redis、cat:数据库、\"短语\"、-排除";
 pub const NO_RESULTS: &str = "没有找到匹配的文章";
 pub const NO_ARTICLE: &str = "在结果中选一篇文章, 按 Enter 阅读";
-pub const TOO_SMALL: &str = "窗口太小: 至少需要 60×15";
+pub const TOO_SMALL: &str = "窗口太小: 至少需要 60x15";
 pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
 pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
@@ -24,7 +24,7 @@ pub const RELATED: &str = "推荐内容";
 pub fn hints(focus: super::app::Focus) -> &'static str {
     use super::app::Focus;
     match focus {
-        Focus::Search => "输入即搜  Enter 看结果  Esc 撤销  ↑↓ 选择  Ctrl-C 退出",
+        Focus::Search => "输入即搜  Enter 看结果  Esc 撤销  上下键 选择  Ctrl-C 退出",
         Focus::Tree => "/ 搜索  j/k 移动  Enter 选定  Space 展开  Tab 切换  t 标签  ? 帮助  q 退出",
         Focus::Results => {
             "/ 搜索  j/k 选择  Enter 打开  [ ] 标签  Tab 切换  t 标签  ? 帮助  q 退出"
