@@ -890,7 +890,7 @@ fn a_failed_migration_leaves_the_old_schema_whole() {
     let version: i32 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, zhiku::store::SCHEMA_VERSION);
     assert!(has(&c, "articles_cover") && !has(&c, "articles_author"));
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::highlight::{Needle, excerpt, find_matches};
 use super::query::{Query, Term, parse};
@@ -300,7 +300,53 @@ pub(crate) struct Filters {
     pub(crate) params: Vec<Value>,
 }
 
+/// Category and tag filters as search-index markers (`{tags} : "zkc5"`) to AND into the match
+/// expression: the index intersects them with the text, instead of each match being checked.
+/// Only for stores whose index carries markers (schema 3; see `Indexes::markers`).
+fn marker_clauses(conn: &Connection, q: &Query, scope: &Scope) -> rusqlite::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
+    let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
+    match scope {
+        Scope::All => {}
+        Scope::Category(c) => cats.push(c),
+        Scope::Tag(t) => tags.push(fold_str(t.trim())),
+    }
+    for c in cats {
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE")?
+            .query_row([c.trim()], |r| r.get(0))
+            .optional()?;
+        out.push(format!(
+            "{{tags}} : \"{}\"",
+            crate::store::articles::category_marker(id.unwrap_or(0))
+        ));
+    }
+    for t in tags {
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM tags WHERE fold = ?1")?
+            .query_row([&t], |r| r.get(0))
+            .optional()?;
+        out.push(format!(
+            "{{tags}} : \"{}\"",
+            crate::store::articles::tag_marker(id.unwrap_or(0))
+        ));
+    }
+    for a in &q.authors {
+        out.push(format!(
+            "{{tags}} : \"{}\"",
+            crate::store::articles::author_marker(a)
+        ));
+    }
+    Ok(out)
+}
+
 pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filters {
+    filters_with(q, scope, exclude, false)
+}
+
+/// SQL conditions; with `markers`, categories and tags are left to [`marker_clauses`].
+fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) -> Filters {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     // Sets of ids, evaluated once per statement (not once per match): filed under the
@@ -317,6 +363,11 @@ pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filter
         Scope::Category(c) => cats.push(c),
         Scope::Tag(t) => tags.push(fold_str(t.trim())),
     }
+    let authors: &[String] = if markers { &[] } else { &q.authors };
+    if markers {
+        cats.clear();
+        tags.clear();
+    }
     for c in cats {
         conds.push(cat);
         params.push(Value::Text(c.trim().to_owned()));
@@ -326,7 +377,7 @@ pub(crate) fn filters(q: &Query, scope: &Scope, exclude: Option<&str>) -> Filter
         conds.push(tag);
         params.push(Value::Text(t));
     }
-    for a in &q.authors {
+    for a in authors {
         conds.push("a.author = ? COLLATE NOCASE");
         params.push(Value::Text(a.trim().to_owned()));
     }
@@ -358,6 +409,8 @@ type Scored = std::rc::Rc<Vec<(i64, f64)>>;
 struct Indexes {
     cover: bool,
     views: bool,
+    /// The index carries tag and category markers (schema 3).
+    markers: bool,
 }
 
 impl Indexes {
@@ -369,9 +422,11 @@ impl Indexes {
             .query_row([name], |r| r.get::<_, i64>(0))
             .map(|n| n > 0)
         };
+        let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         Ok(Indexes {
             cover: has("articles_cover")?,
             views: has("articles_views")?,
+            markers: version >= 3,
         })
     }
 }
@@ -535,7 +590,24 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let q = parse(&req.text, req.typing);
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
+    let indexes = Indexes::of(conn)?;
     let tiers = tiers(&q);
+    // Category and tag filters join the match expression as index markers when it has text.
+    let markers = indexes.markers && !tiers.is_empty();
+    let clauses = if markers {
+        marker_clauses(conn, &q, &req.scope)?
+    } else {
+        Vec::new()
+    };
+    let tiers: Vec<(u8, String)> = if clauses.is_empty() {
+        tiers
+    } else {
+        let all = clauses.join(" AND ");
+        tiers
+            .into_iter()
+            .map(|(t, e)| (t, format!("({e}) AND {all}")))
+            .collect()
+    };
     // Exclusions join the match expression (FTS5 `NOT`) when there is text to match; only a
     // filter-only query needs them as an SQL condition.
     let (tiers, exclude): (Vec<(u8, String)>, Option<String>) = match exclude {
@@ -550,8 +622,8 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     };
     let ctx = Ctx {
         conn,
-        indexes: Indexes::of(conn)?,
-        f: filters(&q, &req.scope, exclude.as_deref()),
+        indexes,
+        f: filters_with(&q, &req.scope, exclude.as_deref(), markers),
         needles: needles(&q),
         memo: Default::default(),
     };

@@ -208,41 +208,126 @@ pub fn upsert(
             (tx.last_insert_rowid(), Upserted::Inserted)
         }
     };
-    let mut tag_names = Vec::with_capacity(a.tags.len());
+    let mut tags = Vec::with_capacity(a.tags.len());
     for (pos, tag) in a.tags.iter().enumerate() {
-        let tag_id = tag_id(tx, tag)?;
+        let (tag_id, tag_category) = tag_id(tx, tag)?;
         let n = tx
             .prepare_cached("INSERT OR IGNORE INTO article_tags(article_id, tag_id, position) VALUES (?1, ?2, ?3)")?
             .execute(params![id, tag_id, pos as i64])?;
         if n > 0 {
-            tag_names.push(tag.clone());
+            tags.push((tag.clone(), tag_id, tag_category));
         }
     }
     if let Some(state) = &a.user_state {
         super::user::restore_user_state(tx, ArticleId(id), state)?;
     }
-    tx.prepare_cached(
+    index_row(
+        tx,
+        id,
+        &a.title,
+        a.author.as_deref(),
+        &a.body,
+        category_id,
+        &tags,
+    )?;
+    Ok((ArticleId(id), what))
+}
+
+/// The search-index token marking articles with a tag (`tag:` filters match it).
+pub fn tag_marker(tag_id: i64) -> String {
+    format!("zkt{tag_id}")
+}
+
+/// The search-index token marking articles of a category: filed under it or carrying one of
+/// its tags (`cat:` filters and the tree's category scope match it).
+pub fn category_marker(category_id: i64) -> String {
+    format!("zkc{category_id}")
+}
+
+/// The search-index token marking articles by an author (`author:` filters match it):
+/// a hash of the folded name, so any spelling of the name's case meets the same token.
+pub fn author_marker(author: &str) -> String {
+    let hash = Sha256::digest(crate::text::fold_str(author.trim()).as_bytes());
+    let hex: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("zka{hex}")
+}
+
+/// An article's tag: name, tag id, the tag's category id.
+type TagRow = (String, i64, i64);
+
+/// Writes an article's row of the search index. The tags column holds the tag names' tokens
+/// and the tag and category markers.
+pub(crate) fn index_row(
+    conn: &rusqlite::Connection,
+    id: i64,
+    title: &str,
+    author: Option<&str>,
+    body: &str,
+    category_id: i64,
+    tags: &[TagRow],
+) -> rusqlite::Result<()> {
+    let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
+    let mut tags_text = tokenize_tags(&names);
+    let mut cats = vec![category_id];
+    for (_, tag, cat) in tags {
+        tags_text.push(' ');
+        tags_text.push_str(&tag_marker(*tag));
+        if !cats.contains(cat) {
+            cats.push(*cat);
+        }
+    }
+    for c in cats {
+        tags_text.push(' ');
+        tags_text.push_str(&category_marker(c));
+    }
+    if let Some(a) = author.filter(|a| !a.trim().is_empty()) {
+        tags_text.push(' ');
+        tags_text.push_str(&author_marker(a));
+    }
+    conn.prepare_cached(
         "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         id,
-        index_text(&a.title),
-        tokenize_tags(&tag_names),
-        index_text(a.author.as_deref().unwrap_or("")),
-        index_text(&a.body)
+        index_text(title),
+        tags_text,
+        index_text(author.unwrap_or("")),
+        index_text(body)
     ])?;
-    Ok((ArticleId(id), what))
+    Ok(())
 }
 
-/// The id of a tag, created (in category 其他) when it is not yet known.
-fn tag_id(tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
+/// Rebuilds the whole search index from the articles (schema migrations).
+pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')", [])?;
+    let mut st =
+        conn.prepare("SELECT id, title, author, body, category_id FROM articles ORDER BY id")?;
+    let mut tag_st = conn.prepare(
+        "SELECT t.name, t.id, t.category_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+         WHERE x.article_id = ?1 ORDER BY x.position",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let (title, author, body): (String, Option<String>, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?);
+        let tags: Vec<TagRow> = tag_st
+            .query_map([id], |t| Ok((t.get(0)?, t.get(1)?, t.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        index_row(conn, id, &title, author.as_deref(), &body, r.get(4)?, &tags)?;
+    }
+    Ok(())
+}
+
+/// The id and category of a tag, created (in category 其他) when it is not yet known.
+fn tag_id(tx: &Transaction, name: &str) -> rusqlite::Result<(i64, i64)> {
     let fold = crate::text::fold_str(name.trim());
-    if let Some(id) = tx
-        .prepare_cached("SELECT id FROM tags WHERE fold = ?1")?
-        .query_row([&fold], |r| r.get(0))
+    if let Some(found) = tx
+        .prepare_cached("SELECT id, category_id FROM tags WHERE fold = ?1")?
+        .query_row([&fold], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
     {
-        return Ok(id);
+        return Ok(found);
     }
     tx.prepare_cached(
         "INSERT INTO tags(name, fold, category_id, position) \
@@ -254,7 +339,11 @@ fn tag_id(tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
         OTHER,
         super::schema::OTHER_TAG_POSITION
     ])?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    let category: i64 = tx.query_row("SELECT category_id FROM tags WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    Ok((id, category))
 }
 
 /// The current time as stored in `imported_at`/`updated_at`.

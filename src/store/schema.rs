@@ -7,7 +7,7 @@ use crate::taxonomy::{OTHER, taxonomy};
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 /// Position given to tags that are not in the taxonomy (sorted after it, by name).
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
@@ -91,6 +91,11 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if version < 2 {
         tx.execute_batch(V2)?;
     }
+    if (1..3).contains(&version) {
+        // Version 3 adds tag and category markers to the index's tags column: a store of an
+        // earlier version is indexed again (a new store has nothing to index yet).
+        super::articles::reindex_all(&tx)?;
+    }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()
 }
@@ -115,4 +120,49 @@ fn seed_taxonomy(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     }
     cat.execute(rusqlite::params![t.categories.len() as i64 + 1, OTHER])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{Options, Source, import};
+    use crate::search::{Request, Scope, search};
+    use crate::store::{Access, Store};
+
+    #[test]
+    fn a_version_2_store_is_indexed_again_with_markers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut s = Store::open(&path, Access::Write).unwrap();
+            let data = "{\"id\":\"a\",\"title\":\"Redis 缓存穿透\",\"body\":\"布隆过滤器挡住缓存穿透\",\"tags\":[\"Redis\"]}\n";
+            import(
+                &mut s,
+                vec![Source::Memory {
+                    name: "a.jsonl".into(),
+                    data: data.as_bytes(),
+                }],
+                Options::default(),
+            )
+            .unwrap();
+            // What a version-2 store looked like: the index without markers.
+            s.conn()
+                .execute_batch(
+                    "INSERT INTO fts(fts) VALUES ('delete-all'); PRAGMA user_version = 2;",
+                )
+                .unwrap();
+        }
+        let s = Store::open(&path, Access::Write).unwrap();
+        let v: i32 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, super::SCHEMA_VERSION);
+        let mut req = Request::new("缓存");
+        req.scope = Scope::Category("中间件与web容器".into());
+        assert_eq!(search(s.conn(), &req).unwrap().hits.len(), 1);
+        req.scope = Scope::Tag("redis".into());
+        assert_eq!(search(s.conn(), &req).unwrap().hits.len(), 1);
+        req.scope = Scope::Tag("Kafka".into());
+        assert_eq!(search(s.conn(), &req).unwrap().hits.len(), 0);
+    }
 }

@@ -90,7 +90,7 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     input_stop.store(true, Ordering::Relaxed);
     restore_terminal();
     drop(rx);
-    workers.shutdown();
+    workers.shutdown(Duration::from_secs(2));
     if let Some(a) = &app.article
         && !store.is_read_only()
     {

@@ -142,9 +142,20 @@ impl Workers {
         let _ = self.data_tx.send(job);
     }
 
-    /// Stops both workers (a running search is interrupted) and waits for them, so their
-    /// connections close cleanly and SQLite folds the WAL back into the store.
-    pub fn shutdown(self) {
+    /// Stops both workers (a running search is interrupted) and waits for them, at most
+    /// `patience`, so their connections close cleanly and SQLite folds the WAL back into the
+    /// store. A worker still busy after that is left to the end of the process: quitting never
+    /// hangs on the database.
+    pub fn shutdown(self, patience: std::time::Duration) {
+        let (done_tx, done_rx) = channel();
+        thread::spawn(move || {
+            self.join_all();
+            let _ = done_tx.send(());
+        });
+        let _ = done_rx.recv_timeout(patience);
+    }
+
+    fn join_all(self) {
         if let Ok(h) = self.interrupt.lock()
             && let Some(h) = h.as_ref()
         {

@@ -86,10 +86,10 @@ impl Tui {
         self.parser.screen().contents()
     }
 
-    /// Waits until the screen satisfies `cond` and returns when it did; fails after 15 s with
+    /// Waits until the screen satisfies `cond` and returns when it did; fails after 30 s with
     /// the screen shown.
     pub fn wait(&mut self, what: &str, cond: impl Fn(&vt100::Screen) -> bool) -> Instant {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if cond(self.parser.screen()) {
                 return Instant::now();
@@ -126,7 +126,7 @@ impl Tui {
     }
 
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             self.pump(Duration::from_millis(20));
             if let Some(status) = self.child.try_wait().unwrap() {
