@@ -300,11 +300,8 @@ pub(crate) struct Filters {
     pub(crate) params: Vec<Value>,
 }
 
-/// Category and tag filters as search-index markers (`{tags} : "zkc5"`) to AND into the match
-/// expression: the index intersects them with the text, instead of each match being checked.
-/// Only for stores whose index carries markers (schema 3; see `Indexes::markers`).
-fn marker_clauses(conn: &Connection, q: &Query, scope: &Scope) -> rusqlite::Result<Vec<String>> {
-    let mut out = Vec::new();
+/// The categories (names) and tags (folded) a query and the scope filter by.
+fn categories_and_tags<'a>(q: &'a Query, scope: &'a Scope) -> (Vec<&'a str>, Vec<String>) {
     let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
     let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
     match scope {
@@ -312,6 +309,15 @@ fn marker_clauses(conn: &Connection, q: &Query, scope: &Scope) -> rusqlite::Resu
         Scope::Category(c) => cats.push(c),
         Scope::Tag(t) => tags.push(fold_str(t.trim())),
     }
+    (cats, tags)
+}
+
+/// Category and tag filters as search-index markers (`{tags} : "zkc5"`) to AND into the match
+/// expression: the index intersects them with the text, instead of each match being checked.
+/// Only for stores whose index carries markers (schema 3; see `Indexes::markers`).
+fn marker_clauses(conn: &Connection, q: &Query, scope: &Scope) -> rusqlite::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let (cats, tags) = categories_and_tags(q, scope);
     for c in cats {
         let id: Option<i64> = conn
             .prepare_cached("SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE")?
@@ -356,13 +362,7 @@ fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) 
                JOIN categories c ON c.id = t.category_id WHERE c.name = ? COLLATE NOCASE))";
     let tag = "a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
                WHERE t.fold = ?)";
-    let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
-    let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
-    match scope {
-        Scope::All => {}
-        Scope::Category(c) => cats.push(c),
-        Scope::Tag(t) => tags.push(fold_str(t.trim())),
-    }
+    let (mut cats, mut tags) = categories_and_tags(q, scope);
     let authors: &[String] = if markers { &[] } else { &q.authors };
     if markers {
         cats.clear();
