@@ -3,17 +3,22 @@
 //! hostile reaches the terminal) and as a parsed vt100 screen (borders in line, no residue).
 //! Also tiny sizes, a resize storm, SIGHUP, and how quickly a 2 MB one-line article answers.
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
+mod common;
+
+use common::pty::{BIN, borders_in_line};
+
+/// The terminal harness, watching for titles, clipboard and window requests.
+type Tui = common::pty::Tui<Watch>;
+
+fn start(db: &Path, cols: u16, rows: u16) -> Tui {
+    Tui::start_with(db, cols, rows, Watch::default())
+}
 
 /// Everything the terminal was asked to do besides drawing text.
 #[derive(Default, Debug)]
@@ -60,202 +65,6 @@ impl vt100::Callbacks for Watch {
             self.window_ops.push(format!("{params:?}"));
         }
     }
-}
-
-struct Tui {
-    parser: vt100::Parser<Watch>,
-    rx: Receiver<Vec<u8>>,
-    raw: Vec<u8>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    size: (u16, u16),
-}
-
-fn nz(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap()
-}
-
-impl Tui {
-    fn start(db: &Path, cols: u16, rows: u16) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("TERM", "xterm-256color");
-        let home = db.parent().unwrap();
-        cmd.env("HOME", home);
-        cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        cmd.env("XDG_DATA_HOME", home.join("data"));
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        Tui {
-            parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, Watch::default()),
-            rx,
-            raw: Vec::new(),
-            writer,
-            master: pair.master,
-            child,
-            size: (cols, rows),
-        }
-    }
-
-    fn pump(&mut self, wait: Duration) {
-        if let Ok(bytes) = self.rx.recv_timeout(wait) {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-        while let Ok(bytes) = self.rx.try_recv() {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-    }
-
-    fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
-    }
-
-    fn contents(&self) -> String {
-        self.screen().contents()
-    }
-
-    /// Waits up to `limit` until the screen satisfies `cond`; returns how long it took, or
-    /// fails with the screen shown.
-    fn wait_for(
-        &mut self,
-        what: &str,
-        limit: Duration,
-        cond: impl Fn(&vt100::Screen) -> bool,
-    ) -> Duration {
-        let start = Instant::now();
-        loop {
-            self.pump(Duration::from_millis(10));
-            if cond(self.screen()) {
-                return start.elapsed();
-            }
-            assert!(
-                start.elapsed() < limit,
-                "timed out ({limit:?}) waiting for {what}; screen:\n{}",
-                self.contents()
-            );
-        }
-    }
-
-    fn wait(&mut self, what: &str, cond: impl Fn(&vt100::Screen) -> bool) -> Duration {
-        self.wait_for(what, Duration::from_secs(20), cond)
-    }
-
-    fn wait_text(&mut self, text: &str) {
-        let t = text.to_owned();
-        self.wait(text, move |s| s.contents().contains(&t));
-    }
-
-    /// Lets output settle: returns once nothing has arrived for `quiet`.
-    fn settle(&mut self, quiet: Duration) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut last = self.raw.len();
-        let mut since = Instant::now();
-        while Instant::now() < deadline {
-            self.pump(Duration::from_millis(10));
-            if self.raw.len() != last {
-                last = self.raw.len();
-                since = Instant::now();
-            } else if since.elapsed() >= quiet {
-                return;
-            }
-        }
-    }
-
-    /// Lets the reader come to rest: no search running and nothing drawn for 300 ms.
-    fn quiesce(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.settle(Duration::from_millis(300));
-            if !self.contents().contains("搜索中") {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never came to rest:\n{}",
-                self.contents()
-            );
-        }
-    }
-
-    fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn resize(&mut self, cols: u16, rows: u16) {
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        self.parser.screen_mut().set_size(nz(rows), nz(cols));
-        self.size = (cols, rows);
-    }
-
-    fn alive(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            self.pump(Duration::from_millis(20));
-            if let Some(status) = self.child.try_wait().unwrap() {
-                self.pump(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the program did not exit; screen:\n{}",
-                self.contents()
-            );
-        }
-    }
-
-    /// Whether the terminal is in canonical (cooked) mode, from the pty's termios.
-    fn canonical(&self) -> bool {
-        let t = self.master.get_termios().expect("termios of the pty");
-        format!("{:?}", t.local_flags).contains("ICANON")
-    }
-
-    fn borders_in_line(&self) -> bool {
-        let (cols, rows) = self.size;
-        borders_in_line(self.screen(), cols, rows)
-    }
-}
-
-/// Every row but the footer ends with a border glyph: nothing wide pushed a border away.
-fn borders_in_line(s: &vt100::Screen, cols: u16, rows: u16) -> bool {
-    (0..rows - 1).all(|r| {
-        s.cell(r, cols - 1)
-            .is_some_and(|c| ["┐", "│", "┘"].contains(&c.contents()))
-    })
 }
 
 /// The text of columns `from..to` of screen row `row`; cells never written read as spaces.
@@ -560,7 +369,7 @@ fn open(t: &mut Tui, query: &str, marker: &str) {
     t.send("l");
     t.wait("the reader focused", |s| s.contents().contains("▸阅读"));
     t.settle(Duration::from_millis(60));
-    assert!(t.borders_in_line(), "{}", t.contents());
+    assert!(t.borders_ok(), "{}", t.screen());
 }
 
 /// Back to the whole library.
@@ -577,16 +386,16 @@ fn scroll(t: &mut Tui, keys: &[&str]) {
         t.send(k);
         t.settle(Duration::from_millis(60));
         assert!(
-            t.borders_in_line(),
+            t.borders_ok(),
             "after {k:?} a border moved:\n{}",
-            t.contents()
+            t.screen()
         );
     }
 }
 
 fn cells(t: &Tui) -> Vec<String> {
     let (cols, rows) = t.size;
-    let s = t.screen();
+    let s = t.parser.screen();
     (0..rows)
         .flat_map(|r| (0..cols).map(move |c| (r, c)))
         .map(|(r, c)| {
@@ -601,7 +410,7 @@ fn cells(t: &Tui) -> Vec<String> {
 fn assert_no_residue(t: &mut Tui) {
     t.quiesce();
     let before = cells(t);
-    let shown = t.contents();
+    let shown = t.screen();
     let (cols, rows) = t.size;
     t.resize(cols + 1, rows);
     t.wait("a redraw one column wider", |s| {
@@ -630,7 +439,7 @@ fn assert_no_residue(t: &mut Tui) {
                 after[i].clone()
             ))
             .collect::<Vec<_>>(),
-        t.contents()
+        t.screen()
     );
 }
 
@@ -653,12 +462,12 @@ fn hostile_articles_reach_the_terminal_inert() {
     let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let db = hostile_db(dir.path());
-    let mut t = Tui::start(&db, 120, 40);
+    let mut t = start(&db, 120, 40);
     t.wait_text("全部 (7)");
 
     // A: escapes, OSC 8/52, C1, CR, BS, CSI 2J/2A.
     open(&mut t, "alpha", "alpha");
-    let s = t.contents();
+    let s = t.screen();
     for shown in [
         "攻击样本 alpha 终端标题序列",
         "第一段 标题被改了吗 窗口报告。",
@@ -675,7 +484,7 @@ fn hostile_articles_reach_the_terminal_inert() {
 
     // Bidi and zero-width characters.
     open(&mut t, "bravo", "bravo");
-    let s = t.contents();
+    let s = t.screen();
     assert!(s.contains("双向文本隔离 零宽字符软连字"), "{s}");
     assert!(s.contains("访问控制与阿拉伯标记。"), "{s}");
     close(&mut t);
@@ -693,14 +502,14 @@ fn hostile_articles_reach_the_terminal_inert() {
     // Zalgo.
     open(&mut t, "delta", "delta");
     scroll(&mut t, &[J, J, G_KEY]);
-    assert!(t.contents().contains("之后的文字"), "{}", t.contents());
+    assert!(t.screen().contains("之后的文字"), "{}", t.screen());
     assert_no_residue(&mut t);
     close(&mut t);
 
     // Tabs in code keep their indentation; raw HTML is text.
     open(&mut t, "echo", "echo");
-    let s = t.contents();
-    let rows: Vec<String> = (4..39).map(|r| reader_row(t.screen(), r)).collect();
+    let s = t.screen();
+    let rows: Vec<String> = (4..39).map(|r| reader_row(t.parser.screen(), r)).collect();
     let code = |needle: &str| {
         rows.iter()
             .find(|l| l.contains(needle))
@@ -729,9 +538,9 @@ fn hostile_articles_reach_the_terminal_inert() {
     // NFD stored as NFC: the NFC spelling finds it.
     open(&mut t, "café", "golf");
     assert!(
-        t.contents().contains("résumé 和 naïve 与 한국어 한국어"),
+        t.screen().contains("résumé 和 naïve 与 한국어 한국어"),
         "{}",
-        t.contents()
+        t.screen()
     );
     close(&mut t);
 
@@ -794,7 +603,7 @@ fn tiny_sizes_and_a_resize_storm_with_a_2_mb_article_open() {
     let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let db = hostile_db(dir.path());
-    let mut t = Tui::start(&db, 120, 40);
+    let mut t = start(&db, 120, 40);
     t.wait_text("全部 (7)");
     open(&mut t, "foxtrot", "foxtrot");
     t.send(PGDN);
@@ -806,14 +615,7 @@ fn tiny_sizes_and_a_resize_storm_with_a_2_mb_article_open() {
     }
     t.wait_text("窗口太小");
     // A pty can be 0x0; the emulator cannot, so it stays 1x1.
-    t.master
-        .resize(PtySize {
-            rows: 0,
-            cols: 0,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
+    t.resize(0, 0);
     t.settle(Duration::from_millis(150));
     assert!(t.alive(), "died at 0x0");
 
@@ -846,7 +648,7 @@ fn sighup_mid_scroll_restores_the_terminal() {
     let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let db = hostile_db(dir.path());
-    let mut t = Tui::start(&db, 100, 30);
+    let mut t = start(&db, 100, 30);
     t.wait_text("全部 (7)");
     assert!(!t.canonical(), "the reader runs in raw mode");
     t.send("/\"foxtrot\"");
@@ -879,7 +681,7 @@ fn sighup_mid_scroll_restores_the_terminal() {
         assert!(last_off > last_on, "{what} not restored");
     }
     assert!(
-        !t.screen().alternate_screen(),
+        !t.parser.screen().alternate_screen(),
         "still on the alternate screen"
     );
 }
@@ -892,7 +694,7 @@ fn a_2_mb_line_answers_every_key() {
     let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let db = hostile_db(dir.path());
-    let mut t = Tui::start(&db, 120, 40);
+    let mut t = start(&db, 120, 40);
     t.wait_text("全部 (7)");
     let limit = Duration::from_secs(2);
     let mut times = Vec::new();
@@ -911,7 +713,7 @@ fn a_2_mb_line_answers_every_key() {
         ("g", "g"),
     ] {
         t.settle(Duration::from_millis(30));
-        let before = body_rows(t.screen());
+        let before = body_rows(t.parser.screen());
         t.send(key);
         times.push((
             name,
@@ -949,18 +751,18 @@ fn a_panic_or_not_the_terminal_comes_back_and_the_message_is_readable() {
         s.set_setting("reader.last_scroll", &usize::MAX.to_string())
             .unwrap();
     }
-    let mut t = Tui::start(&db, 120, 40);
+    let mut t = start(&db, 120, 40);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         t.pump(Duration::from_millis(20));
         if !t.alive() {
             break;
         }
-        if reader_row(t.screen(), 4).contains("charlie") {
+        if reader_row(t.parser.screen(), 4).contains("charlie") {
             t.send("q");
             break;
         }
-        assert!(Instant::now() < deadline, "{}", t.contents());
+        assert!(Instant::now() < deadline, "{}", t.screen());
     }
     let status = t.wait_exit();
     assert!(t.canonical(), "raw mode left on");
@@ -976,7 +778,7 @@ fn a_panic_or_not_the_terminal_comes_back_and_the_message_is_readable() {
             );
         }
     }
-    assert!(!t.screen().alternate_screen());
+    assert!(!t.parser.screen().alternate_screen());
     if !status.success() {
         // After the alternate screen is left: the message, in cooked output (each newline a
         // CR LF, so every line starts at the left margin).

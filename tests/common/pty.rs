@@ -1,5 +1,5 @@
 //! The real `zhiku` binary in a pseudo-terminal, its output parsed by vt100: what the
-//! end-to-end tests and the UI benchmark share.
+//! end-to-end tests, the bad-input tests and the UI benchmark share.
 
 #![allow(dead_code)]
 
@@ -13,13 +13,20 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
 
-pub struct Tui {
-    pub parser: vt100::Parser,
+/// How long a wait may take before it fails (generous: the machines are shared).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The program in a terminal; `CB` watches what the terminal is asked to do besides drawing.
+pub struct Tui<CB: vt100::Callbacks = ()> {
+    pub parser: vt100::Parser<CB>,
     rx: Receiver<Vec<u8>>,
+    /// Every byte the program wrote.
     pub raw: Vec<u8>,
     writer: Box<dyn Write + Send>,
     master: Box<dyn MasterPty + Send>,
     pub child: Box<dyn Child + Send + Sync>,
+    /// (columns, rows).
+    pub size: (u16, u16),
 }
 
 fn nz(n: u16) -> NonZeroU16 {
@@ -27,9 +34,17 @@ fn nz(n: u16) -> NonZeroU16 {
 }
 
 impl Tui {
-    /// Starts `zhiku --db DB` in a `cols`×`rows` terminal; HOME is the store's folder, so the
-    /// user's configuration and default store are never touched.
+    /// Starts `zhiku --db DB` in a `cols`×`rows` terminal.
     pub fn start(db: &Path, cols: u16, rows: u16) -> Tui {
+        Tui::start_with(db, cols, rows, ())
+    }
+}
+
+impl<CB: vt100::Callbacks> Tui<CB> {
+    /// Starts `zhiku --db DB` in a `cols`×`rows` terminal watched by `callbacks`. HOME and the
+    /// XDG folders are the store's folder, so the user's configuration and default store are
+    /// never touched.
+    pub fn start_with(db: &Path, cols: u16, rows: u16, callbacks: CB) -> Tui<CB> {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -53,7 +68,7 @@ impl Tui {
         let writer = pair.master.take_writer().unwrap();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
+            let mut buf = [0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
                     break;
@@ -61,12 +76,13 @@ impl Tui {
             }
         });
         Tui {
-            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, callbacks),
             rx,
             raw: Vec::new(),
             writer,
             master: pair.master,
             child,
+            size: (cols, rows),
         }
     }
 
@@ -82,30 +98,74 @@ impl Tui {
         }
     }
 
+    /// The screen's text.
     pub fn screen(&self) -> String {
         self.parser.screen().contents()
     }
 
-    /// Waits until the screen satisfies `cond` and returns when it did; fails after 30 s with
-    /// the screen shown.
-    pub fn wait(&mut self, what: &str, cond: impl Fn(&vt100::Screen) -> bool) -> Instant {
-        let deadline = Instant::now() + Duration::from_secs(30);
+    /// Waits up to `limit` until the screen satisfies `cond`; returns how long that took, or
+    /// fails with the screen shown.
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        cond: impl Fn(&vt100::Screen) -> bool,
+    ) -> Duration {
+        let start = Instant::now();
         loop {
             if cond(self.parser.screen()) {
-                return Instant::now();
+                return start.elapsed();
             }
             assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{}",
+                start.elapsed() < limit,
+                "timed out ({limit:?}) waiting for {what}; screen:\n{}",
                 self.screen()
             );
             self.pump(Duration::from_millis(5));
         }
     }
 
+    /// Waits until the screen satisfies `cond` and returns when it did.
+    pub fn wait(&mut self, what: &str, cond: impl Fn(&vt100::Screen) -> bool) -> Instant {
+        self.wait_for(what, PATIENCE, cond);
+        Instant::now()
+    }
+
     pub fn wait_text(&mut self, text: &str) -> Instant {
         let t = text.to_owned();
         self.wait(text, move |s| s.contents().contains(&t))
+    }
+
+    /// Lets output settle: returns once nothing has arrived for `quiet`.
+    pub fn settle(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = self.raw.len();
+        let mut since = Instant::now();
+        while Instant::now() < deadline {
+            self.pump(Duration::from_millis(10));
+            if self.raw.len() != last {
+                last = self.raw.len();
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return;
+            }
+        }
+    }
+
+    /// Lets the reader come to rest: no search running and nothing drawn for 300 ms.
+    pub fn quiesce(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.settle(Duration::from_millis(300));
+            if !self.screen().contains("搜索中") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never came to rest:\n{}",
+                self.screen()
+            );
+        }
     }
 
     pub fn send(&mut self, s: &str) {
@@ -123,10 +183,15 @@ impl Tui {
             })
             .unwrap();
         self.parser.screen_mut().set_size(nz(rows), nz(cols));
+        self.size = (cols, rows);
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             self.pump(Duration::from_millis(20));
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -139,6 +204,18 @@ impl Tui {
                 self.screen()
             );
         }
+    }
+
+    /// Whether the terminal is in canonical (cooked) mode, from the pty's termios.
+    pub fn canonical(&self) -> bool {
+        let t = self.master.get_termios().expect("termios of the pty");
+        format!("{:?}", t.local_flags).contains("ICANON")
+    }
+
+    /// Borders in line on the whole screen at its current size.
+    pub fn borders_ok(&self) -> bool {
+        let (cols, rows) = self.size;
+        borders_in_line(self.parser.screen(), cols, rows)
     }
 
     pub fn raw_text(&self) -> String {
@@ -158,13 +235,12 @@ impl Tui {
     }
 }
 
-/// Every row's last column is a border character: nothing wide pushed a border out of line.
+/// Every row but the footer ends with a border glyph: nothing wide pushed a border away.
 pub fn borders_in_line(s: &vt100::Screen, cols: u16, rows: u16) -> bool {
-    (0..rows - 1).all(|r| {
-        let c: String = s
-            .cell(r, cols - 1)
-            .map(|c| c.contents().to_string())
-            .unwrap_or_default();
-        ["┐", "│", "┘"].iter().any(|b| *b == c)
-    })
+    let last = cols.saturating_sub(1);
+    cols > 0
+        && (0..rows.saturating_sub(1)).all(|r| {
+            s.cell(r, last)
+                .is_some_and(|c| ["┐", "│", "┘"].contains(&c.contents()))
+        })
 }
