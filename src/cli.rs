@@ -458,12 +458,7 @@ fn search_cmd(
         res.elapsed.as_secs_f64() * 1000.0
     )?;
     for h in &res.hits {
-        let tags: String = h
-            .meta
-            .tags
-            .iter()
-            .map(|t| format!("[{}]", sanitize_line(t)))
-            .collect();
+        let tags = h.meta.tag_labels();
         writeln!(out)?;
         writeln!(
             out,
@@ -478,24 +473,11 @@ fn search_cmd(
         writeln!(
             out,
             "  {}",
-            ellipsize(&meta_line(&h.meta), width.saturating_sub(2))
+            ellipsize(&h.meta.meta_line(), width.saturating_sub(2))
         )?;
         writeln!(out, "  id: {}", sanitize_line(&h.meta.ext_id))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流`
-pub fn meta_line(m: &crate::store::ArticleMeta) -> String {
-    let mut parts = Vec::new();
-    if let Some(p) = &m.published {
-        parts.push(p.chars().take(10).collect::<String>());
-    }
-    parts.push(format!("{} 阅读", m.views));
-    if let Some(a) = &m.author {
-        parts.push(sanitize_line(a));
-    }
-    parts.join(" ⋅ ")
 }
 
 fn show_cmd(db: &Option<PathBuf>, id: &str, width: Option<usize>) -> Result<ExitCode, CliError> {
@@ -515,13 +497,8 @@ fn print_article(a: &crate::store::Article, width: usize) -> Result<ExitCode, Cl
     for line in crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), width) {
         writeln!(out, "{line}")?;
     }
-    writeln!(out, "{}", meta_line(&a.meta))?;
-    let tags: String = a
-        .meta
-        .tags
-        .iter()
-        .map(|t| format!("[{}]", sanitize_line(t)))
-        .collect();
+    writeln!(out, "{}", a.meta.meta_line())?;
+    let tags = a.meta.tag_labels();
     writeln!(out, "{tags}  id: {}\n", sanitize_line(&a.meta.ext_id))?;
     let mut doc = crate::ui::document::Document::new(&a.body, &[]);
     doc.layout(width);

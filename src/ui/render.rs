@@ -305,9 +305,22 @@ fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, St
             if selected == Some(i) {
                 st = st.add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED);
             }
-            (format!("[{}]", sanitize_line(t)), st)
+            (crate::store::articles::tag_label(t), st)
         })
         .collect()
+}
+
+/// Records where the chips of `tags` land in the one-row `row` (`gap` columns between chips),
+/// so a click on a chip finds its tag.
+fn chip_hits(hits: &mut Vec<(Rect, String)>, tags: &[String], row: Rect, gap: u16) {
+    let mut x = row.x;
+    for t in tags {
+        let cw = str_width(&crate::store::articles::tag_label(t)) as u16;
+        if x + cw <= row.x + row.width {
+            hits.push((Rect::new(x, row.y, cw, 1), t.clone()));
+        }
+        x += cw + gap;
+    }
 }
 
 fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
@@ -363,16 +376,12 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             Style::new()
         };
         let row0 = inner.y + lines.len() as u16;
-        let mut x = inner.x;
-        for (t, _) in chips(app, &h.meta.tags, None) {
-            let cw = str_width(&t) as u16;
-            if x + cw <= inner.x + inner.width {
-                app.hit
-                    .chips
-                    .push((Rect::new(x, row0, cw, 1), t[1..t.len() - 1].to_owned()));
-            }
-            x += cw;
-        }
+        chip_hits(
+            &mut app.hit.chips,
+            &h.meta.tags,
+            Rect::new(inner.x, row0, inner.width, 1),
+            0,
+        );
         let mut first = chips(app, &h.meta.tags, None);
         first.push((" ".into(), bg));
         let title_style = if h.meta.read_count > 0 {
@@ -396,10 +405,7 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             bg,
         ));
         lines.push(pad_line(
-            fit(
-                vec![(crate::cli::meta_line(&h.meta), bg.patch(app.theme.meta))],
-                w,
-            ),
+            fit(vec![(h.meta.meta_line(), bg.patch(app.theme.meta))], w),
             w,
             bg,
         ));
@@ -454,22 +460,15 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     } else {
         vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
     };
-    header.push(fit(
-        vec![(crate::cli::meta_line(&a.meta), app.theme.meta)],
-        w,
-    ));
+    header.push(fit(vec![(a.meta.meta_line(), app.theme.meta)], w));
     let tag_row = inner.y + header.len() as u16;
-    let mut x = inner.x;
     let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
-    for (t, _) in &tag_pieces {
-        let cw = str_width(t) as u16;
-        if x + cw <= inner.x + inner.width {
-            app.hit
-                .chips
-                .push((Rect::new(x, tag_row, cw, 1), t[1..t.len() - 1].to_owned()));
-        }
-        x += cw + 1;
-    }
+    chip_hits(
+        &mut app.hit.chips,
+        &a.meta.tags,
+        Rect::new(inner.x, tag_row, inner.width, 1),
+        1,
+    );
     let mut spaced = Vec::new();
     for p in tag_pieces {
         spaced.push(p);
@@ -627,23 +626,34 @@ fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(block, r);
     let w = inner.width as usize;
     let rows = inner.height as usize;
-    let offset = p.selected.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = p
-        .rows
+    let labels: Vec<&str> = p.rows.iter().map(|r| r.0.as_str()).collect();
+    let lines = list_lines(app, &labels, p.selected, rows, w);
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The `rows` rows of a list around `selected` (highlighted), sanitised and padded to `w`.
+fn list_lines(
+    app: &App,
+    labels: &[&str],
+    selected: usize,
+    rows: usize,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let offset = selected.saturating_sub(rows.saturating_sub(1));
+    labels
         .iter()
         .enumerate()
         .skip(offset)
         .take(rows)
-        .map(|(i, (label, _))| {
-            let st = if i == p.selected {
+        .map(|(i, label)| {
+            let st = if i == selected {
                 app.theme.selected
             } else {
                 Style::new()
             };
             pad_line(fit(vec![(sanitize_line(label), st)], w), w, st)
         })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
+        .collect()
 }
 
 fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
@@ -675,24 +685,13 @@ fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
     let col = (str_width(prompt) + str_width(&input)).min(w.saturating_sub(1)) as u16;
     f.set_cursor_position(Position::new(inner.x + col, inner.y));
     let rows = inner.height.saturating_sub(1) as usize;
-    let offset = p.selected.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = p
+    let labels: Vec<String> = p
         .shown
         .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(i, &e)| {
-            let e = &p.entries[e];
-            let st = if i == p.selected {
-                app.theme.selected
-            } else {
-                Style::new()
-            };
-            let text = format!("{} ({})", sanitize_line(&e.name), e.count);
-            pad_line(fit(vec![(text, st)], w), w, st)
-        })
+        .map(|&e| format!("{} ({})", p.entries[e].name, p.entries[e].count))
         .collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let lines = list_lines(app, &labels, p.selected, rows, w);
     f.render_widget(
         Paragraph::new(lines),
         Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1),
