@@ -402,7 +402,7 @@ impl Run<'_> {
         let mut buf = Vec::new();
         let mut line_no = 0;
         loop {
-            let line = next_line_dyn(r, &mut buf).map_err(|e| StoreError::Io {
+            let line = read::next_line(r, MAX_LINE, &mut buf).map_err(|e| StoreError::Io {
                 path: name.into(),
                 source: e,
             });
@@ -452,10 +452,6 @@ impl Run<'_> {
             buf = bytes;
         }
     }
-}
-
-fn next_line_dyn(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
-    read::next_line(&mut &mut *r, MAX_LINE, buf)
 }
 
 fn json_reason(e: &serde_json::Error) -> String {

@@ -16,7 +16,7 @@ pub enum Line {
 /// Reads the next line (without its `\n`) of at most `cap` bytes; a longer line is consumed
 /// and discarded in chunks, so memory stays bounded. `None` at end of input.
 pub fn next_line(
-    r: &mut impl BufRead,
+    r: &mut (impl BufRead + ?Sized),
     cap: usize,
     buf: &mut Vec<u8>,
 ) -> std::io::Result<Option<Line>> {

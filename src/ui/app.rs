@@ -437,7 +437,7 @@ impl App {
             return self.search_key(key);
         }
         if let Some(a) = self.keymap.action_for(key) {
-            self.act(a, key);
+            self.act(a);
         }
     }
 
@@ -550,7 +550,7 @@ impl App {
         self.focus = panes[((i + delta).rem_euclid(n)) as usize];
     }
 
-    fn act(&mut self, a: Action, key: KeyEvent) {
+    fn act(&mut self, a: Action) {
         match a {
             Action::Quit => self.quit = true,
             Action::FocusSearch => self.begin_search(),
@@ -597,7 +597,7 @@ impl App {
             | Action::HalfDown
             | Action::HalfUp
             | Action::PageDown
-            | Action::PageUp => self.motion(a, key),
+            | Action::PageUp => self.motion(a),
             _ => self.site_action(a),
         }
     }
@@ -729,7 +729,7 @@ impl App {
         }
     }
 
-    fn motion(&mut self, a: Action, _key: KeyEvent) {
+    fn motion(&mut self, a: Action) {
         let page = |rows: usize| rows.max(2) as isize;
         match self.focus {
             Focus::Tree => {
@@ -807,9 +807,8 @@ impl App {
                 } else {
                     Action::Up
                 };
-                let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
                 for _ in 0..3 {
-                    self.motion(a, key);
+                    self.motion(a);
                 }
                 self.focus = saved;
                 self.dirty = true;

@@ -512,8 +512,7 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(lines), area);
     }
     app.reader_rows = body.height as usize;
-    let Some(doc) = app.doc.as_mut() else { return };
-    doc.layout(w);
+    let Some(doc) = app.doc.as_ref() else { return };
     let max = doc.visual.len().saturating_sub(body.height as usize);
     app.scroll = app.scroll.min(max);
     let lines = doc.view(app.scroll, body.height as usize, &app.theme);
