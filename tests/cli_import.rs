@@ -5,33 +5,19 @@
 //! so no test can touch the user's default store. Big and hostile inputs are generated at run
 //! time; the committed fixtures under `tests/fixtures/import/` stay small.
 
+mod common;
+
+use common::cli::{Env, Out, fixture, run};
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use zhiku::store::{Access, Article, Store};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    fixtures().join(rel)
-}
-
-/// What a finished command did.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 impl Out {
     /// The `导入 imported …` summary line.
@@ -60,47 +46,7 @@ impl Out {
     }
 }
 
-/// A temporary folder with a store path in it.
-struct Env {
-    dir: TempDir,
-}
-
 impl Env {
-    fn new() -> Self {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("store.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-
-    /// `zhiku --db DB`, isolated from the user's environment.
-    fn zhiku_db(&self, db: &Path) -> Command {
-        let mut c = Command::cargo_bin("zhiku").expect("the zhiku binary");
-        c.env_remove("ZHIKU_DB")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("NO_COLOR", "1")
-            .arg("--db")
-            .arg(db);
-        c
-    }
-
     fn zhiku(&self) -> Command {
         self.zhiku_db(&self.db())
     }
@@ -150,23 +96,6 @@ impl Env {
             .article_count()
             .unwrap()
     }
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("run zhiku");
-    let out = Out {
-        code: o
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("zhiku was killed by a signal: {o:?}")),
-        stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(
-        !out.stderr.contains("panicked") && out.code != 101,
-        "zhiku panicked: {out:#?}"
-    );
-    out
 }
 
 fn by_id<'a>(articles: &'a [Value], id: &str) -> &'a Value {

@@ -5,6 +5,9 @@
 //! Every command gets `--db` inside a temporary folder (and HOME/XDG_DATA_HOME pointing there),
 //! so no test can touch the user's default store.
 
+mod common;
+
+use common::cli::{Env, Out, fixture, run};
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -15,7 +18,6 @@ use assert_cmd::Command;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use tempfile::TempDir;
 use zhiku::import::{ImportError, Options, Source, import};
 use zhiku::store::{Access, Store, StoreError};
 
@@ -24,70 +26,10 @@ use zhiku::store::{Access, Store, StoreError};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/import")
-        .join(rel)
-}
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("run zhiku");
-    let out = Out {
-        code: o
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("zhiku was killed by a signal: {o:?}")),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    };
-    assert!(
-        !out.stderr.contains("panicked") && out.code != 101,
-        "zhiku panicked: {out:#?}"
-    );
-    out
-}
-
-struct Env {
-    dir: TempDir,
-}
-
 impl Env {
-    fn new() -> Self {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("store.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-
     /// `zhiku --db DB ARGS…`, isolated from the user's environment.
     fn zhiku(&self, db: &Path) -> Command {
-        let mut c = Command::cargo_bin("zhiku").expect("the zhiku binary");
-        c.env_remove("ZHIKU_DB")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .arg("--db")
-            .arg(db);
-        c
+        self.zhiku_db(db)
     }
 
     fn cmd(&self, db: &Path, args: &[&str]) -> Out {
