@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{key, pump, typed};
+use common::{big_line, key, pump, typed};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,21 +27,10 @@ use zhiku::ui::App;
 use zhiku::ui::document::Document;
 use zhiku::ui::render::draw;
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
+use common::pty::BIN;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
-
-/// One line of about `bytes` bytes: numbered pieces of CJK, Latin and emoji, no newline.
-fn big_line(bytes: usize) -> String {
-    let mut s = String::with_capacity(bytes + 64);
-    let mut i = 0;
-    while s.len() < bytes {
-        s.push_str(&format!("第{i}段数据备份与恢复 backup{i} 👩‍💻，"));
-        i += 1;
-    }
-    s
-}
 
 fn zalgo() -> String {
     format!("a{}", "\u{301}".repeat(10_000))

@@ -11,6 +11,7 @@ use serde_json::json;
 
 mod common;
 
+use common::big_line;
 use common::pty::{BIN, borders_in_line};
 
 /// The terminal harness, watching for titles, clipboard and window requests.
@@ -175,17 +176,6 @@ fn emoji_body() -> String {
         body.push_str("\n\n");
     }
     body
-}
-
-/// One line of about `bytes` bytes: numbered pieces of CJK, Latin and emoji, no newline.
-fn big_line(bytes: usize) -> String {
-    let mut s = String::with_capacity(bytes + 64);
-    let mut i = 0;
-    while s.len() < bytes {
-        s.push_str(&format!("第{i}段数据备份与恢复 backup{i} 👩‍💻，"));
-        i += 1;
-    }
-    s
 }
 
 /// A store holding the hostile library: imported once per run by the binary itself (`zhiku
@@ -656,13 +646,7 @@ fn sighup_mid_scroll_restores_the_terminal() {
     t.send("jjjj");
     t.send(PGDN);
     t.send("G");
-    let pid = t.child.process_id().unwrap();
-    let ok = std::process::Command::new("kill")
-        .arg("-HUP")
-        .arg(pid.to_string())
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    t.signal("HUP");
     t.wait_exit();
     assert!(t.canonical(), "raw mode left on after SIGHUP");
     let raw = String::from_utf8_lossy(&t.raw).into_owned();

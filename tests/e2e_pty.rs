@@ -96,13 +96,7 @@ fn sigterm_restores_the_terminal() {
     let db = sample_db(dir.path());
     let mut t = Tui::start(&db, 100, 30);
     t.wait_text("全部 (126)");
-    let pid = t.child.process_id().unwrap();
-    let ok = std::process::Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    t.signal("TERM");
     t.wait_exit();
     let raw = t.raw_text();
     let after = raw.rfind("\u{1b}[?1049l").expect("alternate screen left");

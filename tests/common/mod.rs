@@ -63,3 +63,14 @@ pub fn typed(app: &mut App, store: &Store, text: &str) {
         key(app, store, KeyCode::Char(c));
     }
 }
+
+/// One line of about `bytes` bytes: numbered pieces of CJK, Latin and emoji, no newline.
+pub fn big_line(bytes: usize) -> String {
+    let mut s = String::with_capacity(bytes + 64);
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!("第{i}段数据备份与恢复 backup{i} 👩‍💻，"));
+        i += 1;
+    }
+    s
+}

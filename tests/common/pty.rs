@@ -186,6 +186,17 @@ impl<CB: vt100::Callbacks> Tui<CB> {
         self.size = (cols, rows);
     }
 
+    /// Sends the program a signal (`"TERM"`, `"HUP"`), as `kill -SIG` would.
+    pub fn signal(&self, sig: &str) {
+        let pid = self.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success(), "kill -{sig} {pid}");
+    }
+
     pub fn alive(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
