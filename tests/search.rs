@@ -329,3 +329,14 @@ fn broad_queries_rank_title_hits_first_then_newest() {
         "newest first within the title hits"
     );
 }
+
+#[test]
+fn a_four_character_term_nobody_wrote_falls_back_to_its_words() {
+    // No sample article contains 数据备份, but many contain 数据 and 备份.
+    assert!(ids("数据备份").len() >= 3);
+    let r = run("数据备份");
+    assert!(r.hits.iter().all(|h| has(h, "数据") || has(h, "备份")));
+    assert!(r.hits.iter().any(|h| h.tier >= 2));
+    // Where the whole run exists, recall stays exact (see the recall test): 故障恢复.
+    assert!(run("故障恢复").hits.iter().all(|h| has(h, "故障恢复")));
+}

@@ -319,3 +319,14 @@ fn copy_and_open_are_effects_with_a_message() {
     assert!(a.effects.is_empty());
     assert!(a.status.as_ref().unwrap().0.contains("没有原文链接"));
 }
+
+#[test]
+fn ctrl_u_clears_the_query_to_its_start() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "数据备份");
+    ctrl(&mut a, &store, 'u');
+    assert_eq!(a.query(), "");
+    assert_eq!(a.focus, Focus::Search);
+}

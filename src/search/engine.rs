@@ -228,7 +228,7 @@ fn units(term: &Term, split_four: bool) -> Vec<(String, bool)> {
 }
 
 /// The tiers of a query, strongest first, without duplicates.
-fn tiers(q: &Query) -> Vec<(u8, String)> {
+fn tiers(q: &Query, split_four: bool) -> Vec<(u8, String)> {
     let terms: Vec<String> = q
         .terms
         .iter()
@@ -239,7 +239,7 @@ fn tiers(q: &Query) -> Vec<(u8, String)> {
     }
     let mut all_units: Vec<(String, bool)> = Vec::new();
     for t in &q.terms {
-        for u in units(t, q.terms.len() > 1) {
+        for u in units(t, split_four) {
             if !all_units.contains(&u) {
                 all_units.push(u);
             }
@@ -272,7 +272,7 @@ fn tiers(q: &Query) -> Vec<(u8, String)> {
 }
 
 /// Needles for highlighting: every term's runs and words.
-fn needles(q: &Query) -> Vec<Needle> {
+fn needles(q: &Query, split_four: bool) -> Vec<Needle> {
     let mut out: Vec<Needle> = Vec::new();
     let mut add = |s: &str| {
         let n: Needle = fold_str(s).chars().collect();
@@ -287,7 +287,7 @@ fn needles(q: &Query) -> Vec<Needle> {
                 Run::Cjk(c) => add(&c.into_iter().collect::<String>()),
             }
         }
-        for (u, _) in units(t, q.terms.len() > 1) {
+        for (u, _) in units(t, split_four) {
             add(&u);
         }
     }
@@ -591,40 +591,44 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
     let indexes = Indexes::of(conn)?;
-    let tiers = tiers(&q);
     // Category and tag filters join the match expression as index markers when it has text.
-    let markers = indexes.markers && !tiers.is_empty();
+    let markers = indexes.markers && q.has_text();
     let clauses = if markers {
         marker_clauses(conn, &q, &req.scope)?
     } else {
         Vec::new()
     };
-    let tiers: Vec<(u8, String)> = if clauses.is_empty() {
-        tiers
-    } else {
-        let all = clauses.join(" AND ");
-        tiers
-            .into_iter()
-            .map(|(t, e)| (t, format!("({e}) AND {all}")))
-            .collect()
-    };
     // Exclusions join the match expression (FTS5 `NOT`) when there is text to match; only a
     // filter-only query needs them as an SQL condition.
-    let (tiers, exclude): (Vec<(u8, String)>, Option<String>) = match exclude {
-        Some(x) if !tiers.is_empty() => (
-            tiers
-                .into_iter()
-                .map(|(t, e)| (t, format!("({e}) NOT ({x})")))
-                .collect(),
-            None,
-        ),
-        x => (tiers, x),
+    let (in_match, exclude) = if q.has_text() {
+        (exclude, None)
+    } else {
+        (None, exclude)
     };
-    let ctx = Ctx {
+    let build = |split_four: bool| -> Vec<(u8, String)> {
+        tiers(&q, split_four)
+            .into_iter()
+            .map(|(t, mut e)| {
+                if !clauses.is_empty() {
+                    e = format!("({e}) AND {}", clauses.join(" AND "));
+                }
+                if let Some(x) = &in_match {
+                    e = format!("({e}) NOT ({x})");
+                }
+                (t, e)
+            })
+            .collect()
+    };
+    // A four-character run stays whole in a one-term query (exact recall); only when nothing
+    // contains it are its two words looked for (数据备份 → 数据, 备份).
+    let multi = q.terms.len() > 1;
+    let tiers = build(multi);
+    let fallback = if multi { Vec::new() } else { build(true) };
+    let mut ctx = Ctx {
         conn,
         indexes,
         f: filters_with(&q, &req.scope, exclude.as_deref(), markers),
-        needles: needles(&q),
+        needles: needles(&q, multi),
         memo: Default::default(),
     };
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
@@ -662,7 +666,12 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
             // the weakest tier needed to fill the page: looser tiers are not evaluated at all.
             let mut seen = HashSet::new();
             let mut counted = 0;
-            for (tier, expr) in &tiers {
+            let mut used = &tiers;
+            if ctx.count(&tiers[0].1)? == 0 && fallback.len() > tiers.len() {
+                used = &fallback;
+                ctx.needles = needles(&q, true);
+            }
+            for (tier, expr) in used {
                 if picked.len() >= req.limit {
                     break;
                 }
@@ -786,7 +795,7 @@ mod tests {
     #[test]
     fn tiers_of_a_two_term_query() {
         let q = parse("Kafka 消息积压", false);
-        let t: Vec<String> = tiers(&q).into_iter().map(|x| x.1).collect();
+        let t: Vec<String> = tiers(&q, true).into_iter().map(|x| x.1).collect();
         assert_eq!(
             t,
             [

@@ -493,9 +493,16 @@ impl App {
             }
             _ => {
                 let before = self.query();
-                let ctrl_j =
-                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m');
-                if !ctrl_j && self.input.input(key) && self.query() != before {
+                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                let changed = match key.code {
+                    // Line breaks have no place in a one-line query.
+                    KeyCode::Char('m' | 'j') if ctrl => false,
+                    // Ctrl-U clears to the start of the line, as in a shell (the text area
+                    // would undo).
+                    KeyCode::Char('u') if ctrl => self.input.delete_line_by_head(),
+                    _ => self.input.input(key),
+                };
+                if changed && self.query() != before {
                     let q = self.query();
                     if q.contains('\n') {
                         self.set_query(&q.replace('\n', " "));
