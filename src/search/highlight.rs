@@ -38,6 +38,38 @@ pub fn find_matches(text: &str, needles: &[Needle]) -> Vec<Range<usize>> {
     out
 }
 
+/// Byte offset of the first occurrence of any needle in `text`: folds only as far as it reads.
+pub fn first_match(text: &str, needles: &[Needle]) -> Option<usize> {
+    let longest = needles.iter().map(Vec::len).max().filter(|&n| n > 0)?;
+    let mut chars = text
+        .char_indices()
+        .filter_map(|(i, c)| fold_char(c).map(|f| (i, f)));
+    let mut window: std::collections::VecDeque<(usize, char)> =
+        std::collections::VecDeque::with_capacity(longest);
+    loop {
+        while window.len() < longest {
+            match chars.next() {
+                Some(x) => window.push_back(x),
+                None => break,
+            }
+        }
+        let &(at, _) = window.front()?;
+        let found = needles.iter().any(|n| {
+            !n.is_empty()
+                && n.len() <= window.len()
+                && window
+                    .iter()
+                    .take(n.len())
+                    .map(|p| p.1)
+                    .eq(n.iter().copied())
+        });
+        if found {
+            return Some(at);
+        }
+        window.pop_front();
+    }
+}
+
 fn push_merged(out: &mut Vec<Range<usize>>, r: Range<usize>) {
     if let Some(last) = out.last_mut()
         && r.start <= last.end
@@ -55,10 +87,7 @@ const EXCERPT_SCAN: usize = 64 * 1024;
 /// where it was cut, and the byte ranges of matches inside it.
 pub fn excerpt(body: &str, needles: &[Needle], width: usize) -> (String, Vec<Range<usize>>) {
     let scan = &body[..floor_boundary(body, EXCERPT_SCAN)];
-    let first = find_matches(scan, needles)
-        .into_iter()
-        .next()
-        .map(|r| r.start);
+    let first = first_match(scan, needles);
     let (text, cut_front) = match first {
         None => (
             strip_markup(&body[..floor_boundary(body, 4 * width + 64)]),
@@ -144,6 +173,16 @@ mod tests {
         let m = find_matches(t, &[n("kafka"), n("故障"), n("障恢")]);
         let got: Vec<&str> = m.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(got, ["ＫＡＦＫＡ", "Kafka", "故障恢"]);
+    }
+
+    #[test]
+    fn first_match_is_the_earliest_start() {
+        let t = "前言ＫＡＦＫＡ和故障恢复";
+        assert_eq!(first_match(t, &[n("故障"), n("kafka")]), t.find('Ｋ'));
+        assert_eq!(first_match(t, &[n("障恢")]), t.find('障'));
+        assert_eq!(first_match(t, &[n("恢复x")]), None);
+        assert_eq!(first_match(t, &[]), None);
+        assert_eq!(first_match("", &[n("a")]), None);
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub fn fold_char(c: char) -> Option<char> {
     if c.is_ascii() {
         return Some(c.to_ascii_lowercase());
     }
+    // Han (extension A and the unified block) and Hangul syllables: no case, no marks.
+    if matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}') {
+        return Some(c);
+    }
     if is_combining_mark(c) || is_invisible_format(c) {
         return None;
     }
