@@ -330,3 +330,39 @@ fn ctrl_u_clears_the_query_to_its_start() {
     assert_eq!(a.query(), "");
     assert_eq!(a.focus, Focus::Search);
 }
+
+#[test]
+fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
+    let store = sample_store();
+    let netty = zhiku::search::search(
+        store.conn(),
+        &zhiku::search::Request::new("Netty 堆外内存泄漏排查"),
+    )
+    .unwrap()
+    .hits[0]
+        .meta
+        .clone();
+    // As at start: the first search is queued before the restore, and its results come back
+    // first (they used to open a preview of their first hit over the restored article).
+    let mut a = zhiku::ui::App::new();
+    a.restore(&netty.ext_id, 3);
+    pump(&mut a, &store);
+    assert_ne!(a.results.hits[0].meta.id, netty.id);
+    assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
+    assert_eq!(a.scroll, 3);
+    // Later results preview as before.
+    key(&mut a, &store, KeyCode::Char('j'));
+    assert_eq!(
+        a.article.as_ref().map(|x| x.meta.id),
+        a.results.hits.get(1).map(|h| h.meta.id)
+    );
+
+    // A restored article that no longer exists leaves the reader to the first result.
+    let mut a = zhiku::ui::App::new();
+    a.restore("no-such-article", 0);
+    pump(&mut a, &store);
+    assert_eq!(
+        a.article.as_ref().map(|x| x.meta.id),
+        Some(a.results.hits[0].meta.id)
+    );
+}

@@ -121,6 +121,9 @@ pub struct App {
     pub excerpt_width: usize,
     pub(super) search_ticket: u64,
     pub(super) article_ticket: u64,
+    /// The ticket of the article restored at start while it is on its way: until it arrives,
+    /// the first results must not replace it with a preview of their first hit.
+    restoring: Option<u64>,
     /// The last request sent, so an identical one is not sent again.
     pub(super) last_sent: Option<Request>,
     /// Results asked for; grows by a page as the selection nears the end of the list.
@@ -172,6 +175,7 @@ impl App {
             excerpt_width: 60,
             search_ticket: 0,
             article_ticket: 0,
+            restoring: None,
             last_sent: None,
             limit: PAGE,
             open_on_arrival: false,
@@ -325,6 +329,7 @@ impl App {
     /// Restores the article read last time.
     pub fn restore(&mut self, ext_id: &str, scroll: usize) {
         self.article_ticket += 1;
+        self.restoring = Some(self.article_ticket);
         self.outbox.push(Outgoing::Job(Job::OpenExt {
             ticket: self.article_ticket,
             ext_id: ext_id.to_owned(),
@@ -363,6 +368,7 @@ impl App {
                         } else if selected.is_some()
                             && selected != shown
                             && (self.focus != Focus::Reader || shown.is_none())
+                            && self.restoring != Some(self.article_ticket)
                         {
                             self.open_selected(false);
                         }
@@ -382,6 +388,12 @@ impl App {
             } => {
                 if ticket != self.article_ticket {
                     return;
+                }
+                // A restored article that is gone (or unreadable) leaves the reader to the
+                // preview of the selected result.
+                let restored = self.restoring.take() == Some(ticket);
+                if restored && !matches!(res, Ok(Some(_))) && !self.results.hits.is_empty() {
+                    self.open_selected(false);
                 }
                 match res {
                     Ok(Some(a)) => {
