@@ -1,6 +1,9 @@
 //! zhiku (知库): a terminal reader for a local library of Chinese technical articles.
 //!
 //! Only `ui` depends on ratatui; store, import, search and text are plain library code.
+//! The one module with `unsafe` code is `search::rank` (an FTS5 auxiliary function).
+
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod import;

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::highlight::{Needle, excerpt, find_matches};
 use super::query::{Query, Term, parse};
+use super::rank::{Df, Plan};
 use super::tokenize::{Run, runs};
 use crate::store::{ArticleId, ArticleMeta, article_from_row, articles::META_SELECT};
 use crate::text::fold_str;
@@ -18,7 +19,8 @@ use crate::text::fold_str;
 pub const BROAD: usize = 10_000;
 /// Counts stop here; the UI shows "10,000+".
 pub const COUNT_CAP: usize = BROAD + 1;
-const BM25: &str = "bm25(fts, 10.0, 6.0, 3.0, 1.0)";
+/// The ranking function (see [`super::rank`]); its plan is a statement's first parameter.
+const RANK: &str = "zk_rank(fts, ?)";
 
 /// Where a search looks, chosen in the tree pane.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -401,6 +403,122 @@ fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) 
     Filters { sql, params }
 }
 
+/// At most this many index terms stand in for a prefix (`"kaf"*` → `"kafka" OR "kafkaconsumer"
+/// OR …`); a prefix with more keeps FTS5's own expansion.
+const MAX_EXPANSIONS: usize = 160;
+
+/// The index terms starting with `prefix`, or `None` when there are more than
+/// [`MAX_EXPANSIONS`]. Read from an `fts5vocab` view of the index: FTS5 evaluates `"数"*` by
+/// merging the whole doclist of every such term before it returns a row (20 ms for a character
+/// as common as 数), while an OR of the terms is merged lazily and stops at the first rows.
+fn prefix_terms(conn: &Connection, prefix: &str) -> rusqlite::Result<Option<Vec<String>>> {
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zk_vocab USING fts5vocab(main, 'fts', 'row')",
+    )?;
+    let mut st = conn.prepare_cached(
+        "SELECT term FROM temp.zk_vocab WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT ?2",
+    )?;
+    let terms: Vec<String> = st
+        .query_map(rusqlite::params![prefix, MAX_EXPANSIONS as i64 + 1], |r| {
+            r.get(0)
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok((terms.len() <= MAX_EXPANSIONS).then_some(terms))
+}
+
+/// An expression as it runs: each prefix phrase (`"a b"*`) replaced by an OR of the phrases it
+/// stands for (`("a bc" OR "a bd")`), the same matches found without merging every expansion up
+/// front; and for [`Plan`], the term each phrase counts for.
+#[derive(Debug)]
+struct Compiled {
+    expr: String,
+    /// For each phrase of `expr`, in order: the index of its term in `terms`, or `None` for
+    /// category and tag markers and for exclusions.
+    groups: Vec<Option<usize>>,
+    /// The query's terms as they were written (`"kaf"*`, `"消息 息积 积压"`).
+    terms: Vec<String>,
+}
+
+fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
+    let mut out = String::with_capacity(expr.len());
+    let mut groups = Vec::new();
+    let mut terms: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    // Everything after a top-level NOT is an exclusion.
+    let mut excluded = false;
+    let mut rest = expr;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '"' => {
+                let Some(close) = rest[1..].find('"') else {
+                    out.push_str(rest);
+                    break;
+                };
+                let inner = &rest[1..1 + close];
+                let star = rest[close + 2..].starts_with('*');
+                let original = &rest[..close + 2 + usize::from(star)];
+                rest = &rest[original.len()..];
+                let group = if excluded || out.ends_with("{tags} : ") {
+                    None
+                } else {
+                    Some(match terms.iter().position(|t| t == original) {
+                        Some(i) => i,
+                        None => {
+                            terms.push(original.to_owned());
+                            terms.len() - 1
+                        }
+                    })
+                };
+                let expansions = if star {
+                    let (head, last) = match inner.rfind(' ') {
+                        Some(i) => (&inner[..=i], &inner[i + 1..]),
+                        None => ("", inner),
+                    };
+                    prefix_terms(conn, last)?
+                        .filter(|t| !t.is_empty())
+                        .map(|t| (head, t))
+                } else {
+                    None
+                };
+                match expansions {
+                    Some((head, alts)) => {
+                        out.push('(');
+                        for (i, t) in alts.iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(" OR ");
+                            }
+                            out.push('"');
+                            out.push_str(head);
+                            out.push_str(&t.replace('"', "\"\""));
+                            out.push('"');
+                            groups.push(group);
+                        }
+                        out.push(')');
+                    }
+                    // Nothing starts with it (the prefix query finds nothing, at no cost), or
+                    // too much does: FTS5 expands it.
+                    None => {
+                        out.push_str(original);
+                        groups.push(group);
+                    }
+                }
+                continue;
+            }
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            'N' if depth == 0 && rest.starts_with("NOT ") && out.ends_with(' ') => excluded = true,
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    Ok(Compiled {
+        expr: out,
+        groups,
+        terms,
+    })
+}
+
 /// Matches of one expression: (row id, BM25 score or NaN), newest-imported first.
 type Scored = std::rc::Rc<Vec<(i64, f64)>>;
 
@@ -438,14 +556,82 @@ struct Ctx<'a> {
     needles: Vec<Needle>,
     /// Matches of each expression evaluated so far, newest-imported first, up to COUNT_CAP.
     memo: std::cell::RefCell<std::collections::HashMap<String, Scored>>,
+    /// Each expression compiled so far.
+    compiled: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Compiled>>>,
+    /// Document frequency of each term looked up so far.
+    df: std::cell::RefCell<std::collections::HashMap<String, Df>>,
 }
 
+/// Weights of the title, tags, author and body columns.
+const WEIGHTS: [f64; 4] = [10.0, 6.0, 3.0, 1.0];
+
 impl Ctx<'_> {
-    fn params(&self, expr: &str, extra: &[i64]) -> Vec<Value> {
-        let mut p = vec![Value::Text(expr.to_owned())];
+    /// Parameters of a statement: the ranking plan (when it ranks), the MATCH expression,
+    /// the filters', then `extra`.
+    fn params(&self, plan: Option<String>, expr: &str, extra: &[i64]) -> Vec<Value> {
+        let mut p: Vec<Value> = plan.into_iter().map(Value::Text).collect();
+        p.push(Value::Text(expr.to_owned()));
         p.extend(self.f.params.iter().cloned());
         p.extend(extra.iter().map(|&n| Value::Integer(n)));
         p
+    }
+
+    fn compiled(&self, expr: &str) -> rusqlite::Result<std::rc::Rc<Compiled>> {
+        if let Some(c) = self.compiled.borrow().get(expr) {
+            return Ok(c.clone());
+        }
+        let c = std::rc::Rc::new(compile(self.conn, expr)?);
+        self.compiled
+            .borrow_mut()
+            .insert(expr.to_owned(), c.clone());
+        Ok(c)
+    }
+
+    /// The ranking plan of a compiled expression: its terms' document frequencies are looked up
+    /// only when there are several (one term's IDF cannot change the order).
+    fn plan(&self, c: &Compiled) -> rusqlite::Result<String> {
+        let df = if c.terms.len() > 1 {
+            c.terms
+                .iter()
+                .map(|t| self.doc_freq(t))
+                .collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Plan {
+            weights: WEIGHTS,
+            groups: c.groups.clone(),
+            df,
+        }
+        .encode())
+    }
+
+    /// How many articles contain a term, whatever the filters: exact up to [`COUNT_CAP`]; for
+    /// a commoner term, estimated from the newest articles (10,001 matches among how many).
+    fn doc_freq(&self, term: &str) -> rusqlite::Result<Df> {
+        if let Some(d) = self.df.borrow().get(term) {
+            return Ok(*d);
+        }
+        let expr = self.compiled(term)?.expr.clone();
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+            )?
+            .query_map(rusqlite::params![expr, COUNT_CAP as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let d = match ids.last() {
+            Some(&last) if ids.len() >= COUNT_CAP => {
+                let newer: i64 = self
+                    .conn
+                    .prepare_cached("SELECT count(*) FROM fts_docsize WHERE id >= ?1")?
+                    .query_row([last], |r| r.get(0))?;
+                Df::Share(ids.len() as f64 / newer.max(1) as f64)
+            }
+            _ => Df::Exact(ids.len() as u64),
+        };
+        self.df.borrow_mut().insert(term.to_owned(), d);
+        Ok(d)
     }
 
     /// `FROM` clause: the articles table is joined only when a filter needs it (the join costs
@@ -461,20 +647,32 @@ impl Ctx<'_> {
     }
 
     /// Matches of `expr`, newest-imported first, at most [`COUNT_CAP`], evaluated once per
-    /// search. Phrases of several tokens and AND tiers (rarely broad, costly to evaluate) get
-    /// their BM25 scores in the same pass; single tokens and OR tiers (often broad, where
-    /// scoring 10,000 rows would be wasted) get NaN and are scored later only if not broad.
+    /// search. Phrases of several tokens and AND tiers with a term of at most [`BROAD`]
+    /// matches (never broad, costly to evaluate) get their BM25 scores in the same pass; single
+    /// tokens, OR tiers and ANDs of broad terms (often broad, where scoring 10,000 rows would
+    /// be wasted) get NaN and are scored later only if not broad.
     fn matches(&self, expr: &str) -> rusqlite::Result<Scored> {
         if let Some(m) = self.memo.borrow().get(expr) {
             return Ok(m.clone());
         }
         let several_tokens = expr.matches('"').count() > 2
             || expr.trim_end_matches('*').trim_matches('"').contains(' ');
-        let score = if several_tokens && !expr.contains(" OR ") {
-            BM25
+        let c = self.compiled(expr)?;
+        // An AND of terms can only be broad if each of them is: then count first, and rank
+        // only if it turns out not to be.
+        let plan = if several_tokens && !expr.contains(" OR ") {
+            let narrow = c.terms.len() < 2
+                || c.terms
+                    .iter()
+                    .map(|t| self.doc_freq(t))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .iter()
+                    .any(|d| matches!(d, Df::Exact(_)));
+            if narrow { Some(self.plan(&c)?) } else { None }
         } else {
-            "NULL"
+            None
         };
+        let score = if plan.is_some() { RANK } else { "NULL" };
         let sql = format!(
             "SELECT f.rowid, {score} FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
             self.from(),
@@ -483,7 +681,7 @@ impl Ctx<'_> {
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows: Vec<(i64, f64)> = st
             .query_map(
-                params_from_iter(self.params(expr, &[COUNT_CAP as i64])),
+                params_from_iter(self.params(plan, &c.expr, &[COUNT_CAP as i64])),
                 |r| Ok((r.get(0)?, r.get::<_, Option<f64>>(1)?.unwrap_or(f64::NAN))),
             )?
             .collect::<Result<_, _>>()?;
@@ -499,14 +697,17 @@ impl Ctx<'_> {
     /// The `limit` best matches by BM25 (lower is better), evaluating `expr` again.
     fn bm25(&self, expr: &str, limit: usize) -> rusqlite::Result<Vec<(i64, f64)>> {
         let sql = format!(
-            "SELECT f.rowid, {BM25} s FROM {} WHERE fts MATCH ?{} ORDER BY s LIMIT ?",
+            "SELECT f.rowid, {RANK} s FROM {} WHERE fts MATCH ?{} ORDER BY s LIMIT ?",
             self.from(),
             self.f.sql
         );
+        let c = self.compiled(expr)?;
+        let plan = self.plan(&c)?;
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params_from_iter(self.params(expr, &[limit as i64])), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        let rows = st.query_map(
+            params_from_iter(self.params(Some(plan), &c.expr, &[limit as i64])),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         rows.collect()
     }
 
@@ -529,10 +730,12 @@ impl Ctx<'_> {
              ORDER BY {order} LIMIT ?",
             self.f.sql,
         );
+        let c = self.compiled(expr)?;
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params_from_iter(self.params(expr, &[limit as i64])), |r| {
-            r.get(0)
-        })?;
+        let rows = st.query_map(
+            params_from_iter(self.params(None, &c.expr, &[limit as i64])),
+            |r| r.get(0),
+        )?;
         rows.collect()
     }
 
@@ -558,11 +761,11 @@ impl Ctx<'_> {
             self.from(),
             self.f.sql
         );
-        let head_expr = format!("{{title tags}} : ({expr})");
+        let head_expr = format!("{{title tags}} : ({})", self.compiled(expr)?.expr);
         let mut st = self.conn.prepare_cached(&sql)?;
         let mut head: Vec<(i64, f64)> = st
             .query_map(
-                params_from_iter(self.params(&head_expr, &[limit as i64 * 2])),
+                params_from_iter(self.params(None, &head_expr, &[limit as i64 * 2])),
                 |r| r.get::<_, i64>(0),
             )?
             .filter_map(|r| match r {
@@ -591,6 +794,7 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
     let indexes = Indexes::of(conn)?;
+    super::rank::refresh_lengths(conn)?;
     // Category and tag filters join the match expression as index markers when it has text.
     let markers = indexes.markers && q.has_text();
     let clauses = if markers {
@@ -630,6 +834,8 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         f: filters_with(&q, &req.scope, exclude.as_deref(), markers),
         needles: needles(&q, multi),
         memo: Default::default(),
+        compiled: Default::default(),
+        df: Default::default(),
     };
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
     let total;
@@ -805,6 +1011,64 @@ mod tests {
                 "\"kafka\"* OR \"消息\" OR \"积压\"",
             ]
         );
+    }
+
+    #[test]
+    fn prefixes_expand_to_the_index_terms() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        for (id, text) in [
+            (1, "kafka 消息"),
+            (2, "kafkaconsumer 消费"),
+            (3, "kubectl 数据"),
+        ] {
+            conn.execute(
+                "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, '', '', '', ?2)",
+                rusqlite::params![id, text],
+            )
+            .unwrap();
+        }
+        let e = |x: &str| compile(conn, x).unwrap().expr;
+        assert_eq!(e("\"kaf\"*"), "(\"kafka\" OR \"kafkaconsumer\")");
+        assert_eq!(
+            e("{title tags} : (\"kafka 消\"* AND \"x\") NOT \"y\"*"),
+            "{title tags} : ((\"kafka 消息\" OR \"kafka 消费\") AND \"x\") NOT \"y\"*"
+        );
+        assert_eq!(e("\"数据\" OR \"k\""), "\"数据\" OR \"k\"");
+        // Every expansion matches what the prefix query matches.
+        for x in ["\"kaf\"*", "\"消\"*", "\"k\"*", "\"kafka 消\"*", "\"zz\"*"] {
+            let ids = |q: &str| -> Vec<i64> {
+                conn.prepare("SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid")
+                    .unwrap()
+                    .query_map([q], |r| r.get(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            };
+            assert_eq!(ids(&e(x)), ids(x), "{x}");
+        }
+    }
+
+    #[test]
+    fn compiled_phrases_know_their_terms() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO fts(rowid, title, tags, author, body) VALUES (1, '', '', '', 'kafka kafkaconsumer 消息')",
+            [],
+        )
+        .unwrap();
+        let c = compile(
+            conn,
+            "((\"kaf\"* AND \"消息\") AND {tags} : \"zkc5\") NOT (\"y\" OR \"消息\")",
+        )
+        .unwrap();
+        assert_eq!(
+            c.expr,
+            "(((\"kafka\" OR \"kafkaconsumer\") AND \"消息\") AND {tags} : \"zkc5\") NOT (\"y\" OR \"消息\")"
+        );
+        assert_eq!(c.groups, [Some(0), Some(0), Some(1), None, None, None]);
+        assert_eq!(c.terms, ["\"kaf\"*", "\"消息\""]);
     }
 
     #[test]

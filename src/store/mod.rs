@@ -382,6 +382,7 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
         set_wal(conn)?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
     }
+    crate::search::rank::register(conn)?;
     Ok(())
 }
 
