@@ -408,13 +408,11 @@ fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) 
 const MAX_EXPANSIONS: usize = 160;
 
 /// The index terms starting with `prefix`, or `None` when there are more than
-/// [`MAX_EXPANSIONS`]. Read from an `fts5vocab` view of the index: FTS5 evaluates `"数"*` by
+/// [`MAX_EXPANSIONS`]. Read from `temp.zk_vocab`, an `fts5vocab` view of the index that
+/// [`super::rank::register`] creates on every connection: FTS5 evaluates `"数"*` by
 /// merging the whole doclist of every such term before it returns a row (20 ms for a character
 /// as common as 数), while an OR of the terms is merged lazily and stops at the first rows.
 fn prefix_terms(conn: &Connection, prefix: &str) -> rusqlite::Result<Option<Vec<String>>> {
-    conn.execute_batch(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zk_vocab USING fts5vocab(main, 'fts', 'row')",
-    )?;
     let mut st = conn.prepare_cached(
         "SELECT term FROM temp.zk_vocab WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT ?2",
     )?;
@@ -790,6 +788,14 @@ impl Ctx<'_> {
 /// Runs a search. Every input string is searched as text: this never fails on user input.
 pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let start = Instant::now();
+    // One read transaction for the whole search: every statement sees the same state of the
+    // store (an import committing meanwhile cannot take away an article being fetched), and
+    // the 100-odd statements do not each take and release the store's read lock.
+    let _snapshot = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
     let q = parse(&req.text, req.typing);
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
@@ -1069,6 +1075,29 @@ mod tests {
         );
         assert_eq!(c.groups, [Some(0), Some(0), Some(1), None, None, None]);
         assert_eq!(c.terms, ["\"kaf\"*", "\"消息\""]);
+    }
+
+    #[test]
+    fn a_search_inside_a_transaction_leaves_it_open() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let data = "{\"id\":\"a\",\"title\":\"Kafka 消息积压\",\"body\":\"排查 KafkaConsumer\"}\n";
+        crate::import::import(
+            &mut store,
+            vec![crate::import::Source::Memory {
+                name: "a.jsonl".into(),
+                data: data.as_bytes(),
+            }],
+            crate::import::Options::default(),
+        )
+        .unwrap();
+        let conn = store.conn();
+        conn.execute_batch("BEGIN").unwrap();
+        let r = search(conn, &Request::new("kafkacons")).unwrap();
+        assert_eq!(r.total, 1);
+        assert!(!conn.is_autocommit());
+        conn.execute_batch("COMMIT").unwrap();
+        let r = search(conn, &Request::new("消息积压")).unwrap();
+        assert_eq!((r.total, conn.is_autocommit()), (1, true));
     }
 
     #[test]

@@ -23,7 +23,7 @@
 use std::cell::RefCell;
 use std::ffi::{CStr, c_int, c_void};
 use std::fmt::Write as _;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rusqlite::{Connection, ffi};
 
@@ -186,7 +186,7 @@ fn blob_tokens(mut b: &[u8]) -> Option<u32> {
 /// The name of the connection's [`Lengths`] slot (SQLite client data).
 const LENGTHS: &CStr = c"zk_lengths";
 
-type Slot = RefCell<Option<Rc<Lengths>>>;
+type Slot = RefCell<Option<Arc<Lengths>>>;
 
 /// The connection's slot for [`Lengths`], made by [`register`].
 fn slot<'a>(db: *mut ffi::sqlite3) -> Option<&'a Slot> {
@@ -243,7 +243,7 @@ pub fn refresh_lengths(conn: &Connection) -> rusqlite::Result<()> {
         (Vec::new(), pairs)
     };
     if let Ok(mut l) = slot.try_borrow_mut() {
-        *l = Some(Rc::new(Lengths {
+        *l = Some(Arc::new(Lengths {
             version,
             first,
             dense,
@@ -262,11 +262,19 @@ struct State {
     /// Weighted frequency of each term in the current row.
     freq: Vec<f64>,
     /// The connection's document lengths, if loaded.
-    lengths: Option<Rc<Lengths>>,
+    lengths: Option<Arc<Lengths>>,
 }
 
-/// Registers `zk_rank` on a connection (every store connection has it).
+/// Readies a connection for searching (every store connection is): registers `zk_rank`, and
+/// creates `temp.zk_vocab`, the view of the index's terms that prefixes are expanded from.
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    register_rank(conn)?;
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.zk_vocab USING fts5vocab(main, 'fts', 'row')",
+    )
+}
+
+fn register_rank(conn: &Connection) -> rusqlite::Result<()> {
     let fail = |msg: &str| {
         rusqlite::Error::SqliteFailure(
             ffi::Error::new(ffi::SQLITE_ERROR),
