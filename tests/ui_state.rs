@@ -366,3 +366,34 @@ fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
         Some(a.results.hits[0].meta.id)
     );
 }
+
+#[test]
+fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
+    let store = sample_store();
+    let mut a = app(&store);
+    let previewed = a.results.hits[0].meta.id;
+    assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(previewed));
+    // Typed faster than the searches come back: only the last one's results arrive.
+    key(&mut a, &store, KeyCode::Char('/'));
+    for c in "Netty 堆外内存".chars() {
+        a.on_key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ));
+    }
+    pump(&mut a, &store);
+    assert!(a.results.hits.iter().any(|h| h.meta.id == previewed));
+    assert_eq!(a.res_sel, 0);
+    assert!(a.results.hits[0].meta.title.starts_with("Netty 堆外内存"));
+    assert_eq!(
+        a.article.as_ref().map(|x| x.meta.id),
+        Some(a.results.hits[0].meta.id)
+    );
+    // The same question answered again keeps the selection.
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Char('j'));
+    let chosen = a.results.hits[1].meta.id;
+    a.requery(false);
+    pump(&mut a, &store);
+    assert_eq!(a.results.hits[a.res_sel].meta.id, chosen);
+}

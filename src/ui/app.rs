@@ -126,6 +126,8 @@ pub struct App {
     restoring: Option<u64>,
     /// The last request sent, so an identical one is not sent again.
     pub(super) last_sent: Option<Request>,
+    /// The question (text, scope, order) the results on screen answer.
+    shown_question: Option<(String, Scope, Sort)>,
     /// Results asked for; grows by a page as the selection nears the end of the list.
     limit: usize,
     /// Enter was pressed on a list still being fetched.
@@ -177,6 +179,7 @@ impl App {
             article_ticket: 0,
             restoring: None,
             last_sent: None,
+            shown_question: None,
             limit: PAGE,
             open_on_arrival: false,
             dirty: true,
@@ -348,7 +351,20 @@ impl App {
                 self.results_pending = false;
                 match res {
                     Ok(res) => {
-                        let keep = self.results.hits.get(self.res_sel).map(|h| h.meta.id);
+                        // The same question answered again (more rows, a refreshed list)
+                        // keeps the selected article; a new one starts at its best hit.
+                        let question = self
+                            .last_sent
+                            .as_ref()
+                            .map(|r| (r.text.clone(), r.scope.clone(), r.sort));
+                        let same = question == self.shown_question;
+                        self.shown_question = question;
+                        let keep = self
+                            .results
+                            .hits
+                            .get(self.res_sel)
+                            .map(|h| h.meta.id)
+                            .filter(|_| same);
                         self.results = *res;
                         self.res_sel = keep
                             .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
