@@ -42,11 +42,20 @@ pub enum Sort {
 }
 
 impl Sort {
-    fn order_by(self) -> &'static str {
+    /// The index whose order this is (an `INDEXED BY` clause; empty when the store lacks it)
+    /// and the `ORDER BY` that walking it gives: a list stops after its page of rows instead
+    /// of sorting every article that qualifies. Relevance without text is newest first.
+    fn walk(self, indexes: Indexes) -> (&'static str, &'static str) {
         match self {
-            Sort::Relevance | Sort::Newest => "a.published_ts DESC, a.id DESC",
-            Sort::MostViewed => "a.views DESC, a.published_ts DESC",
-            Sort::Oldest => "a.published_ts ASC, a.id ASC",
+            Sort::MostViewed if indexes.views => (
+                "INDEXED BY articles_views",
+                "a.views DESC, a.published_ts DESC",
+            ),
+            Sort::MostViewed => ("", "a.views DESC, a.published_ts DESC"),
+            Sort::Oldest => ("INDEXED BY articles_published", "a.published_ts ASC"),
+            Sort::Relevance | Sort::Newest => {
+                ("INDEXED BY articles_published", "a.published_ts DESC")
+            }
         }
     }
 }
@@ -658,7 +667,7 @@ impl Ctx<'_> {
         let c = self.compiled(expr)?;
         // An AND of terms can only be broad if each of them is: then count first, and rank
         // only if it turns out not to be.
-        let plan = if several_tokens && !expr.contains(" OR ") {
+        let plan = if several_tokens && !expr.contains(" OR ") && !c.terms.is_empty() {
             let narrow = c.terms.len() < 2
                 || c.terms
                     .iter()
@@ -712,17 +721,7 @@ impl Ctx<'_> {
     /// Matches of `expr` in another order than relevance.
     /// Walks the order's index and stops at `limit` (instead of sorting every match).
     fn sorted(&self, expr: &str, sort: Sort, limit: usize) -> rusqlite::Result<Vec<i64>> {
-        let (index, order) = match sort {
-            Sort::MostViewed if self.indexes.views => (
-                "INDEXED BY articles_views",
-                "a.views DESC, a.published_ts DESC",
-            ),
-            Sort::MostViewed => ("", "a.views DESC, a.published_ts DESC"),
-            Sort::Oldest => ("INDEXED BY articles_published", "a.published_ts ASC"),
-            Sort::Relevance | Sort::Newest => {
-                ("INDEXED BY articles_published", "a.published_ts DESC")
-            }
-        };
+        let (index, order) = sort.walk(self.indexes);
         let sql = format!(
             "SELECT a.id FROM articles a {index} WHERE a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?){} \
              ORDER BY {order} LIMIT ?",
@@ -801,20 +800,28 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
     let indexes = Indexes::of(conn)?;
     super::rank::refresh_lengths(conn)?;
-    // Category and tag filters join the match expression as index markers when it has text.
-    let markers = indexes.markers && q.has_text();
-    let clauses = if markers {
+    // Category, tag and author filters are index markers joined to the match expression; a
+    // query of filters alone (a category chosen in the tree) matches the markers alone.
+    let clauses = if indexes.markers {
         marker_clauses(conn, &q, &req.scope)?
     } else {
         Vec::new()
     };
-    // Exclusions join the match expression (FTS5 `NOT`) when there is text to match; only a
-    // filter-only query needs them as an SQL condition.
-    let (in_match, exclude) = if q.has_text() {
+    let markers = indexes.markers && (q.has_text() || !clauses.is_empty());
+    // Exclusions join the match expression (FTS5 `NOT`) when there is one; otherwise they are
+    // an SQL condition.
+    let (in_match, exclude) = if q.has_text() || markers {
         (exclude, None)
     } else {
         (None, exclude)
     };
+    let filter_expr = (!q.has_text() && markers).then(|| {
+        let e = clauses.join(" AND ");
+        match &in_match {
+            Some(x) => format!("({e}) NOT ({x})"),
+            None => e,
+        }
+    });
     let build = |split_four: bool| -> Vec<(u8, String)> {
         tiers(&q, split_four)
             .into_iter()
@@ -845,11 +852,24 @@ pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     };
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
     let total;
-    if tiers.is_empty() {
+    if let Some(expr) = &filter_expr {
+        total = ctx.count(expr)?;
+        picked = ctx
+            .sorted(expr, req.sort, req.limit)?
+            .into_iter()
+            .map(|id| (id, 0.0, 0))
+            .collect();
+    } else if tiers.is_empty() {
+        // Dates and exclusions are checked on the way down the order's index; category, tag
+        // and author conditions (a store without markers) are left to the query planner, as
+        // each would read an article's own page per step.
+        let (index, order) = req.sort.walk(ctx.indexes);
+        let (cats, tags) = categories_and_tags(&q, &req.scope);
+        let plain = q.authors.is_empty() && cats.is_empty() && tags.is_empty();
         let sql = format!(
-            "SELECT a.id FROM articles a WHERE 1{} ORDER BY {} LIMIT ?",
+            "SELECT a.id FROM articles a {} WHERE 1{} ORDER BY {order} LIMIT ?",
+            if plain { index } else { "" },
             ctx.f.sql,
-            req.sort.order_by()
         );
         let mut p = ctx.f.params.clone();
         p.push(Value::Integer(req.limit as i64));
