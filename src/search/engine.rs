@@ -786,15 +786,30 @@ impl Ctx<'_> {
 
 /// Runs a search. Every input string is searched as text: this never fails on user input.
 pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
-    let start = Instant::now();
     // One read transaction for the whole search: every statement sees the same state of the
     // store (an import committing meanwhile cannot take away an article being fetched), and
-    // the 100-odd statements do not each take and release the store's read lock.
-    let _snapshot = if conn.is_autocommit() {
-        Some(conn.unchecked_transaction()?)
-    } else {
-        None
-    };
+    // the 100-odd statements do not each take and release the store's read lock. Inside a
+    // caller's transaction, the search is part of it.
+    if !conn.is_autocommit() {
+        return search_in(conn, req);
+    }
+    conn.execute_batch("BEGIN")?;
+    let res = search_in(conn, req);
+    // Ending it must not fail for good: a transaction left open would pin this connection to
+    // an old state of the store. SQLite forgets an interrupt once no statement is running, so
+    // ROLLBACK goes through after an interrupted search; it is retried in case an interrupt
+    // lands while it runs.
+    for _ in 0..3 {
+        if conn.is_autocommit() {
+            break;
+        }
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    res
+}
+
+fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
+    let start = Instant::now();
     let q = parse(&req.text, req.typing);
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
@@ -1118,6 +1133,59 @@ mod tests {
         conn.execute_batch("COMMIT").unwrap();
         let r = search(conn, &Request::new("消息积压")).unwrap();
         assert_eq!((r.total, conn.is_autocommit()), (1, true));
+    }
+
+    #[test]
+    fn interrupted_searches_never_leave_a_transaction_open() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::import::import(
+            &mut store,
+            crate::sample::sources(),
+            crate::import::Options::default(),
+        )
+        .unwrap();
+        let conn = store.conn();
+        let handle = conn.get_interrupt_handle();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let pest = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    handle.interrupt();
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+            })
+        };
+        let (mut ok, mut interrupted) = (0, 0);
+        for q in [
+            "数据",
+            "Kafka 消息积压",
+            "cat:数据库",
+            "数",
+            "故障恢复 -备份",
+            "",
+        ]
+        .repeat(40)
+        {
+            match search(conn, &Request::new(q)) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert_eq!(
+                        e.sqlite_error_code(),
+                        Some(rusqlite::ErrorCode::OperationInterrupted),
+                        "{e}"
+                    );
+                    interrupted += 1;
+                }
+            }
+            assert!(conn.is_autocommit(), "{q}: a transaction was left open");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        pest.join().unwrap();
+        assert!(
+            interrupted > 0 && ok + interrupted == 240,
+            "{ok} {interrupted}"
+        );
     }
 
     #[test]
