@@ -6,8 +6,9 @@ use common::{app, ctrl, key, pump, sample_store, typed};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use zhiku::search::Scope;
+use zhiku::ui::app::Outgoing;
 use zhiku::ui::app::{Focus, Overlay};
-use zhiku::ui::worker::Reply;
+use zhiku::ui::worker::{Job, Reply};
 
 #[test]
 fn esc_after_a_fresh_edit_restores_the_previous_results() {
@@ -355,6 +356,30 @@ fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
     assert_eq!(
         a.article.as_ref().map(|x| x.meta.id),
         a.results.hits.get(1).map(|h| h.meta.id)
+    );
+
+    // The restored article arrives first, and the results twice (the first frame asks again
+    // for its own excerpt width): it stays until the next question.
+    let mut a = zhiku::ui::App::new();
+    a.restore(&netty.ext_id, 0);
+    let i = a
+        .outbox
+        .iter()
+        .position(|o| matches!(o, Outgoing::Job(Job::OpenExt { .. })))
+        .unwrap();
+    let job = a.outbox.remove(i);
+    a.outbox.insert(0, job);
+    pump(&mut a, &store);
+    assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
+    a.excerpt_width = 41;
+    a.requery(false);
+    pump(&mut a, &store);
+    assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "Redis");
+    assert_eq!(
+        a.article.as_ref().map(|x| x.meta.id),
+        Some(a.results.hits[0].meta.id)
     );
 
     // A restored article that no longer exists leaves the reader to the first result.

@@ -121,9 +121,12 @@ pub struct App {
     pub excerpt_width: usize,
     pub(super) search_ticket: u64,
     pub(super) article_ticket: u64,
-    /// The ticket of the article restored at start while it is on its way: until it arrives,
-    /// the first results must not replace it with a preview of their first hit.
+    /// The ticket of the article restored at start, while it is on its way.
     restoring: Option<u64>,
+    /// The question asked at start, while an article is restored: its results (however often
+    /// they arrive, e.g. again for the first frame's width) do not replace the restored article
+    /// with a preview of their first hit. The next question does.
+    pinned: Option<(String, Scope, Sort)>,
     /// The last request sent, so an identical one is not sent again.
     pub(super) last_sent: Option<Request>,
     /// The question (text, scope, order) the results on screen answer.
@@ -178,6 +181,7 @@ impl App {
             search_ticket: 0,
             article_ticket: 0,
             restoring: None,
+            pinned: None,
             last_sent: None,
             shown_question: None,
             limit: PAGE,
@@ -333,6 +337,10 @@ impl App {
     pub fn restore(&mut self, ext_id: &str, scroll: usize) {
         self.article_ticket += 1;
         self.restoring = Some(self.article_ticket);
+        self.pinned = self
+            .last_sent
+            .as_ref()
+            .map(|r| (r.text.clone(), r.scope.clone(), r.sort));
         self.outbox.push(Outgoing::Job(Job::OpenExt {
             ticket: self.article_ticket,
             ext_id: ext_id.to_owned(),
@@ -358,6 +366,10 @@ impl App {
                             .as_ref()
                             .map(|r| (r.text.clone(), r.scope.clone(), r.sort));
                         let same = question == self.shown_question;
+                        let pinned = self.pinned.is_some() && self.pinned == question;
+                        if !pinned {
+                            self.pinned = None;
+                        }
                         self.shown_question = question;
                         let keep = self
                             .results
@@ -384,7 +396,7 @@ impl App {
                         } else if selected.is_some()
                             && selected != shown
                             && (self.focus != Focus::Reader || shown.is_none())
-                            && self.restoring != Some(self.article_ticket)
+                            && !pinned
                         {
                             self.open_selected(false);
                         }
@@ -408,8 +420,11 @@ impl App {
                 // A restored article that is gone (or unreadable) leaves the reader to the
                 // preview of the selected result.
                 let restored = self.restoring.take() == Some(ticket);
-                if restored && !matches!(res, Ok(Some(_))) && !self.results.hits.is_empty() {
-                    self.open_selected(false);
+                if restored && !matches!(res, Ok(Some(_))) {
+                    self.pinned = None;
+                    if !self.results.hits.is_empty() {
+                        self.open_selected(false);
+                    }
                 }
                 match res {
                     Ok(Some(a)) => {
