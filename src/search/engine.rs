@@ -444,12 +444,15 @@ struct Compiled {
     groups: Vec<Option<usize>>,
     /// The query's terms as they were written (`"kaf"*`, `"消息 息积 积压"`).
     terms: Vec<String>,
+    /// The category, tag and author markers the matches must carry (`"zkc5"`).
+    markers: Vec<String>,
 }
 
 fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
     let mut out = String::with_capacity(expr.len());
     let mut groups = Vec::new();
     let mut terms: Vec<String> = Vec::new();
+    let mut markers: Vec<String> = Vec::new();
     let mut depth = 0usize;
     // Everything after a top-level NOT is an exclusion.
     let mut excluded = false;
@@ -465,7 +468,11 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
                 let star = rest[close + 2..].starts_with('*');
                 let original = &rest[..close + 2 + usize::from(star)];
                 rest = &rest[original.len()..];
-                let group = if excluded || out.ends_with("{tags} : ") {
+                let marker = !excluded && out.ends_with("{tags} : ");
+                if marker {
+                    markers.push(original.to_owned());
+                }
+                let group = if excluded || marker {
                     None
                 } else {
                     Some(match terms.iter().position(|t| t == original) {
@@ -523,6 +530,7 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
         expr: out,
         groups,
         terms,
+        markers,
     })
 }
 
@@ -567,6 +575,8 @@ struct Ctx<'a> {
     compiled: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Compiled>>>,
     /// Document frequency of each term looked up so far.
     df: std::cell::RefCell<std::collections::HashMap<String, Df>>,
+    /// Articles in the index, once counted.
+    docs: std::cell::Cell<Option<i64>>,
 }
 
 /// Weights of the title, tags, author and body columns.
@@ -611,6 +621,19 @@ impl Ctx<'_> {
             df,
         }
         .encode())
+    }
+
+    /// How many articles the index holds.
+    fn docs(&self) -> rusqlite::Result<i64> {
+        if let Some(n) = self.docs.get() {
+            return Ok(n);
+        }
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM fts_docsize")?
+            .query_row([], |r| r.get(0))?;
+        self.docs.set(Some(n));
+        Ok(n)
     }
 
     /// How many articles contain a term, whatever the filters: exact up to [`COUNT_CAP`]; for
@@ -665,16 +688,38 @@ impl Ctx<'_> {
         let several_tokens = expr.matches('"').count() > 2
             || expr.trim_end_matches('*').trim_matches('"').contains(' ');
         let c = self.compiled(expr)?;
-        // An AND of terms can only be broad if each of them is: then count first, and rank
-        // only if it turns out not to be.
+        // An AND of terms can only be broad if each of them is, and is likely broad if the
+        // product of their shares says so: then count first, and rank only if it is not.
         let plan = if several_tokens && !expr.contains(" OR ") && !c.terms.is_empty() {
-            let narrow = c.terms.len() < 2
-                || c.terms
+            let narrow = c.terms.len() < 2 || {
+                let dfs = c
+                    .terms
                     .iter()
                     .map(|t| self.doc_freq(t))
-                    .collect::<Result<Vec<_>, _>>()?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let shares: Option<Vec<f64>> = dfs
                     .iter()
-                    .any(|d| matches!(d, Df::Exact(_)));
+                    .map(|d| match d {
+                        Df::Share(s) => Some(*s),
+                        Df::Exact(_) => None,
+                    })
+                    .collect();
+                match shares {
+                    None => true,
+                    Some(s) => {
+                        // Independent terms, and the filters' markers.
+                        let docs = self.docs()?.max(1) as f64;
+                        let mut share: f64 = s.iter().product();
+                        for m in &c.markers {
+                            share *= match self.doc_freq(m)? {
+                                Df::Exact(n) => n as f64 / docs,
+                                Df::Share(s) => s,
+                            };
+                        }
+                        docs * share <= BROAD as f64
+                    }
+                }
+            };
             if narrow { Some(self.plan(&c)?) } else { None }
         } else {
             None
@@ -864,6 +909,7 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         memo: Default::default(),
         compiled: Default::default(),
         df: Default::default(),
+        docs: Default::default(),
     };
     let mut picked: Vec<(i64, f64, u8)> = Vec::new();
     let total;
@@ -1110,6 +1156,7 @@ mod tests {
         );
         assert_eq!(c.groups, [Some(0), Some(0), Some(1), None, None, None]);
         assert_eq!(c.terms, ["\"kaf\"*", "\"消息\""]);
+        assert_eq!(c.markers, ["\"zkc5\""]);
     }
 
     #[test]
