@@ -534,6 +534,9 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
     })
 }
 
+/// A result chosen for the page: (row id, score, tier).
+type Picked = (i64, f64, u8);
+
 /// Matches of one expression: (row id, BM25 score or NaN), newest-imported first.
 type Scored = std::rc::Rc<Vec<(i64, f64)>>;
 
@@ -781,6 +784,20 @@ impl Ctx<'_> {
         rows.collect()
     }
 
+    /// The count of `expr`'s matches and the first `limit` of them in `sort`'s order.
+    fn listed(
+        &self,
+        expr: &str,
+        sort: Sort,
+        limit: usize,
+    ) -> rusqlite::Result<(usize, Vec<Picked>)> {
+        let page = self.sorted(expr, sort, limit)?;
+        Ok((
+            self.count(expr)?,
+            page.into_iter().map(|id| (id, 0.0, 0)).collect(),
+        ))
+    }
+
     /// The best `limit` matches of one tier: BM25 when the tier has at most [`BROAD`] matches.
     /// A broader tier is not ranked in full: among its newest-imported matches, those with the
     /// query in the title or tags come first (score -1), then the rest (score 0), newest first.
@@ -911,15 +928,10 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         df: Default::default(),
         docs: Default::default(),
     };
-    let mut picked: Vec<(i64, f64, u8)> = Vec::new();
+    let mut picked: Vec<Picked> = Vec::new();
     let total;
     if let Some(expr) = &filter_expr {
-        total = ctx.count(expr)?;
-        picked = ctx
-            .sorted(expr, req.sort, req.limit)?
-            .into_iter()
-            .map(|id| (id, 0.0, 0))
-            .collect();
+        (total, picked) = ctx.listed(expr, req.sort, req.limit)?;
     } else if tiers.is_empty() {
         // Dates and exclusions are checked on the way down the order's index; category, tag
         // and author conditions (a store without markers) are left to the query planner, as
@@ -977,12 +989,7 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
             }
             total = counted;
         } else {
-            total = ctx.count(broadest)?;
-            picked = ctx
-                .sorted(broadest, req.sort, req.limit)?
-                .into_iter()
-                .map(|id| (id, 0.0, 0))
-                .collect();
+            (total, picked) = ctx.listed(broadest, req.sort, req.limit)?;
         }
     }
     let needles = ctx.needles;
@@ -1006,7 +1013,7 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
 
 pub(crate) fn hydrate(
     conn: &Connection,
-    picked: &[(i64, f64, u8)],
+    picked: &[Picked],
     needles: &[Needle],
     width: usize,
 ) -> rusqlite::Result<Vec<Hit>> {

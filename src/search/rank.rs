@@ -539,38 +539,40 @@ mod tests {
         .collect()
     }
 
-    #[test]
-    fn one_term_orders_as_bm25_does() {
-        let s = store(&[
-            (1, "x", "kafka a b c d e f g h"),
-            (2, "kafka", "a b"),
-            (3, "y", "kafka kafka kafka a"),
-            (
-                4,
-                "z",
-                "kafka a b c d e f g h i j k l m n o p q r s t u v w",
-            ),
-        ]);
-        let plan = Plan {
+    const BM25: &str = "bm25(fts, 10.0, 6.0, 3.0, 1.0)";
+
+    fn plan(groups: Vec<Option<usize>>, df: Vec<Df>) -> Plan {
+        Plan {
             weights: [10.0, 6.0, 3.0, 1.0],
-            groups: vec![Some(0)],
-            df: vec![],
-        };
-        let rows = ranks(
-            s.conn(),
-            "\"kafka\"",
-            &plan,
-            "bm25(fts, 10.0, 6.0, 3.0, 1.0)",
-        );
-        // Without the (constant) IDF the scores are bm25()'s divided by it: same order.
+            groups,
+            df,
+        }
+    }
+
+    /// Our scores are `bm25()`'s times one factor (1 when the IDFs are given).
+    fn assert_proportional(rows: &[(i64, f64, f64)]) {
         let ratio = rows[0].2 / rows[0].1;
-        for (id, ours, theirs) in &rows {
+        for (id, ours, theirs) in rows {
             assert!(*ours < 0.0, "{id}");
             assert!(
                 (ours * ratio - theirs).abs() < 1e-9,
                 "{id}: {ours} {theirs}"
             );
         }
+    }
+
+    #[test]
+    fn one_term_orders_as_bm25_does() {
+        let long = "kafka a b c d e f g h i j k l m n o p q r s t u v w";
+        let s = store(&[
+            (1, "x", "kafka a b c d e f g h"),
+            (2, "kafka", "a b"),
+            (3, "y", "kafka kafka kafka a"),
+            (4, "z", long),
+        ]);
+        // Without the (constant) IDF the scores are bm25()'s divided by it: same order.
+        let rows = ranks(s.conn(), "\"kafka\"", &plan(vec![Some(0)], vec![]), BM25);
+        assert_proportional(&rows);
     }
 
     #[test]
@@ -582,19 +584,9 @@ mod tests {
             (4, "z", "kafka"),
             (5, "w", "kafka q"),
         ]);
-        let plan = Plan {
-            weights: [10.0, 6.0, 3.0, 1.0],
-            groups: vec![Some(0), Some(1)],
-            df: vec![Df::Exact(4), Df::Exact(3)],
-        };
-        for (id, ours, theirs) in ranks(
-            s.conn(),
-            "\"kafka\" OR \"redis\"",
-            &plan,
-            "bm25(fts, 10.0, 6.0, 3.0, 1.0)",
-        ) {
-            assert!((ours - theirs).abs() < 1e-9, "{id}: {ours} {theirs}");
-        }
+        let p = plan(vec![Some(0), Some(1)], vec![Df::Exact(4), Df::Exact(3)]);
+        let rows = ranks(s.conn(), "\"kafka\" OR \"redis\"", &p, BM25);
+        assert!(rows.iter().all(|r| (r.1 - r.2).abs() < 1e-9), "{rows:?}");
     }
 
     #[test]
@@ -628,6 +620,14 @@ mod tests {
         assert_eq!(blob_tokens(&[0x82, 0x2c, 5]), Some(305));
     }
 
+    fn loaded(conn: &Connection) -> Arc<Lengths> {
+        slot(unsafe { conn.handle() })
+            .unwrap()
+            .borrow()
+            .clone()
+            .unwrap()
+    }
+
     #[test]
     fn the_length_table_gives_the_same_scores_and_follows_changes() {
         let s = store(&[
@@ -640,18 +640,10 @@ mod tests {
             ),
         ]);
         let conn = s.conn();
-        let plan = Plan {
-            weights: [10.0, 6.0, 3.0, 1.0],
-            groups: vec![Some(0)],
-            df: vec![],
-        };
+        let plan = plan(vec![Some(0)], vec![]);
         let before = ranks(conn, "\"kafka\"", &plan, "0");
         refresh_lengths(conn).unwrap();
-        let l = slot(unsafe { conn.handle() })
-            .unwrap()
-            .borrow()
-            .clone()
-            .unwrap();
+        let l = loaded(conn);
         assert_eq!(
             (l.get(1), l.get(2), l.get(40), l.get(3)),
             (Some(11), Some(4), Some(28), None)
@@ -664,20 +656,9 @@ mod tests {
         )
         .unwrap();
         refresh_lengths(conn).unwrap();
-        let l = slot(unsafe { conn.handle() })
-            .unwrap()
-            .borrow()
-            .clone()
-            .unwrap();
+        let l = loaded(conn);
         assert!(l.dense.is_empty() && l.get(1_000_000) == Some(1) && l.get(40) == Some(28));
-        let after = ranks(conn, "\"kafka\"", &plan, "bm25(fts, 10.0, 6.0, 3.0, 1.0)");
-        let ratio = after[0].2 / after[0].1;
-        for (id, ours, theirs) in &after {
-            assert!(
-                (ours * ratio - theirs).abs() < 1e-9,
-                "{id}: {ours} {theirs}"
-            );
-        }
+        assert_proportional(&ranks(conn, "\"kafka\"", &plan, BM25));
     }
 
     #[test]
