@@ -847,6 +847,8 @@ impl Ctx<'_> {
 }
 
 /// Runs a search. Every input string is searched as text: this never fails on user input.
+/// `conn` is a store connection ([`crate::store::Store::conn`]), which has the ranking function
+/// and the vocabulary view ([`super::rank::register`]).
 pub fn search(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     // One read transaction for the whole search: every statement sees the same state of the
     // store (an import committing meanwhile cannot take away an article being fetched), and
