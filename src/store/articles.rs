@@ -138,7 +138,7 @@ pub const META_SELECT: &str = "SELECT a.id, a.ext_id, a.title, a.author, c.name,
     FROM articles a JOIN categories c ON c.id = a.category_id \
     LEFT JOIN user_state u ON u.article_id = a.id";
 
-/// Builds an [`ArticleMeta`] from a row selected with [`META_SELECT`].
+/// Builds an [`ArticleMeta`] from a row selected with `META_SELECT`.
 pub fn article_from_row(r: &Row) -> rusqlite::Result<ArticleMeta> {
     Ok(ArticleMeta {
         id: ArticleId(r.get(0)?),
