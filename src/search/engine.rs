@@ -446,6 +446,24 @@ struct Compiled {
     terms: Vec<String>,
     /// The category, tag and author markers the matches must carry (`"zkc5"`).
     markers: Vec<String>,
+    /// The query joins phrases with OR (outside exclusions).
+    has_or: bool,
+}
+
+impl Compiled {
+    /// Costly to evaluate (worth ranking in the counting pass): a phrase of several tokens, or
+    /// an AND of several terms or of a term and filter markers.
+    fn costly(&self) -> bool {
+        !self.has_or
+            && match self.terms.as_slice() {
+                [] => false,
+                [one] => {
+                    !self.markers.is_empty()
+                        || one.trim_end_matches('*').trim_matches('"').contains(' ')
+                }
+                _ => true,
+            }
+    }
 }
 
 fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
@@ -453,6 +471,7 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
     let mut groups = Vec::new();
     let mut terms: Vec<String> = Vec::new();
     let mut markers: Vec<String> = Vec::new();
+    let mut has_or = false;
     let mut depth = 0usize;
     // Everything after a top-level NOT is an exclusion.
     let mut excluded = false;
@@ -521,6 +540,7 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
             'N' if depth == 0 && rest.starts_with("NOT ") && out.ends_with(' ') => excluded = true,
+            'O' if !excluded && rest.starts_with("OR ") && out.ends_with(' ') => has_or = true,
             _ => {}
         }
         out.push(c);
@@ -531,6 +551,7 @@ fn compile(conn: &Connection, expr: &str) -> rusqlite::Result<Compiled> {
         groups,
         terms,
         markers,
+        has_or,
     })
 }
 
@@ -580,6 +601,8 @@ struct Ctx<'a> {
     df: std::cell::RefCell<std::collections::HashMap<String, Df>>,
     /// Articles in the index, once counted.
     docs: std::cell::Cell<Option<i64>>,
+    /// The search ranks by relevance (other orders only count and list).
+    ranking: bool,
 }
 
 /// Weights of the title, tags, author and body columns.
@@ -680,50 +703,17 @@ impl Ctx<'_> {
     }
 
     /// Matches of `expr`, newest-imported first, at most [`COUNT_CAP`], evaluated once per
-    /// search. Phrases of several tokens and AND tiers with a term of at most [`BROAD`]
-    /// matches (never broad, costly to evaluate) get their BM25 scores in the same pass; single
-    /// tokens, OR tiers and ANDs of broad terms (often broad, where scoring 10,000 rows would
-    /// be wasted) get NaN and are scored later only if not broad.
+    /// search. When the search ranks, phrases of several tokens and ANDs of terms that are
+    /// likely narrow (costly to evaluate twice) get their BM25 scores in the same pass; single
+    /// tokens, OR tiers and likely broad ANDs (where scoring 10,000 rows would be wasted) get
+    /// NaN and are scored later only if not broad.
     fn matches(&self, expr: &str) -> rusqlite::Result<Scored> {
         if let Some(m) = self.memo.borrow().get(expr) {
             return Ok(m.clone());
         }
-        let several_tokens = expr.matches('"').count() > 2
-            || expr.trim_end_matches('*').trim_matches('"').contains(' ');
         let c = self.compiled(expr)?;
-        // An AND of terms can only be broad if each of them is, and is likely broad if the
-        // product of their shares says so: then count first, and rank only if it is not.
-        let plan = if several_tokens && !expr.contains(" OR ") && !c.terms.is_empty() {
-            let narrow = c.terms.len() < 2 || {
-                let dfs = c
-                    .terms
-                    .iter()
-                    .map(|t| self.doc_freq(t))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let shares: Option<Vec<f64>> = dfs
-                    .iter()
-                    .map(|d| match d {
-                        Df::Share(s) => Some(*s),
-                        Df::Exact(_) => None,
-                    })
-                    .collect();
-                match shares {
-                    None => true,
-                    Some(s) => {
-                        // Independent terms, and the filters' markers.
-                        let docs = self.docs()?.max(1) as f64;
-                        let mut share: f64 = s.iter().product();
-                        for m in &c.markers {
-                            share *= match self.doc_freq(m)? {
-                                Df::Exact(n) => n as f64 / docs,
-                                Df::Share(s) => s,
-                            };
-                        }
-                        docs * share <= BROAD as f64
-                    }
-                }
-            };
-            if narrow { Some(self.plan(&c)?) } else { None }
+        let plan = if self.ranking && c.costly() && self.likely_narrow(&c)? {
+            Some(self.plan(&c)?)
         } else {
             None
         };
@@ -743,6 +733,32 @@ impl Ctx<'_> {
         let rows = std::rc::Rc::new(rows);
         self.memo.borrow_mut().insert(expr.to_owned(), rows.clone());
         Ok(rows)
+    }
+
+    /// Whether an expression that ranks in its counting pass is likely to have at most
+    /// [`BROAD`] matches. An AND of terms can only be broad if each of them is, and is likely
+    /// broad if the product of their shares (and of the filters' markers) says so: then it is
+    /// counted first, and ranked only if it is not.
+    fn likely_narrow(&self, c: &Compiled) -> rusqlite::Result<bool> {
+        if c.terms.len() < 2 {
+            return Ok(true);
+        }
+        let mut shares = Vec::with_capacity(c.terms.len());
+        for t in &c.terms {
+            match self.doc_freq(t)? {
+                Df::Exact(_) => return Ok(true),
+                Df::Share(s) => shares.push(s),
+            }
+        }
+        let docs = self.docs()?.max(1) as f64;
+        let mut share: f64 = shares.iter().product();
+        for m in &c.markers {
+            share *= match self.doc_freq(m)? {
+                Df::Exact(n) => n as f64 / docs,
+                Df::Share(s) => s,
+            };
+        }
+        Ok(docs * share <= BROAD as f64)
     }
 
     fn count(&self, expr: &str) -> rusqlite::Result<usize> {
@@ -929,6 +945,7 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         compiled: Default::default(),
         df: Default::default(),
         docs: Default::default(),
+        ranking: req.sort == Sort::Relevance,
     };
     let mut picked: Vec<Picked> = Vec::new();
     let total;
@@ -1166,6 +1183,15 @@ mod tests {
         assert_eq!(c.groups, [Some(0), Some(0), Some(1), None, None, None]);
         assert_eq!(c.terms, ["\"kaf\"*", "\"消息\""]);
         assert_eq!(c.markers, ["\"zkc5\""]);
+        assert!(c.costly() && !c.has_or);
+        // One word is cheap to evaluate twice; a phrase or a word in a scope is not; nor is an
+        // OR tier, which is often broad.
+        let costly = |e: &str| compile(conn, e).unwrap().costly();
+        assert!(!costly("\"消息\""));
+        assert!(costly("\"消息 息积 积压\""));
+        assert!(costly("(\"消息\") AND {tags} : \"zkc5\""));
+        assert!(!costly("\"kafka\"* OR \"消息\""));
+        assert!(!costly("(\"消息\") NOT (\"备份\" OR \"恢复\")"));
     }
 
     #[test]
