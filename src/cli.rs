@@ -396,7 +396,7 @@ pub fn json_safe(json: &str) -> String {
         let risky = ('\u{80}'..='\u{9f}').contains(&c)
             || is_bidi(c)
             || is_zero_width(c)
-            || matches!(c, '\u{200d}' | '\u{2028}' | '\u{2029}' | '\u{feff}');
+            || matches!(c, '\u{200d}' | '\u{2028}' | '\u{2029}');
         if risky {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {

@@ -53,14 +53,6 @@ impl Taxonomy {
         let k = key(name);
         self.categories.iter().position(|c| key(&c.name) == k)
     }
-
-    /// Category names in display order, 其他 last.
-    pub fn category_names(&self) -> impl Iterator<Item = &str> {
-        self.categories
-            .iter()
-            .map(|c| c.name.as_str())
-            .chain(std::iter::once(OTHER))
-    }
 }
 
 fn key(s: &str) -> String {
@@ -82,7 +74,6 @@ mod tests {
         let t = taxonomy();
         assert_eq!(t.categories.len(), 10);
         assert_eq!(t.categories.iter().map(|c| c.tags.len()).sum::<usize>(), 84);
-        assert_eq!(t.category_names().last(), Some(OTHER));
     }
 
     #[test]

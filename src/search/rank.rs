@@ -104,15 +104,16 @@ impl Plan {
                 _ => None,
             })
             .collect::<Option<_>>()?;
-        let terms = groups.iter().flatten().max().map_or(0, |g| g + 1);
-        if parts.next().is_some() || (terms > 1 && df.len() != terms) {
-            return None;
-        }
-        Some(Plan {
+        let plan = Plan {
             weights,
             groups,
             df,
-        })
+        };
+        let terms = plan.terms();
+        if parts.next().is_some() || (terms > 1 && plan.df.len() != terms) {
+            return None;
+        }
+        Some(plan)
     }
 
     /// The number of terms.

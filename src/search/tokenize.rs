@@ -48,15 +48,6 @@ pub fn runs(s: &str) -> Vec<Run> {
     out
 }
 
-/// The index tokens of one CJK run: `c1c2 c2c3 … cn`.
-pub fn cjk_tokens(chars: &[char]) -> Vec<String> {
-    let mut out: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
-    if let Some(&last) = chars.last() {
-        out.push(last.to_string());
-    }
-    out
-}
-
 /// The tokens of `s` as an index column receives them, space-separated.
 pub fn index_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 2);

@@ -114,11 +114,7 @@ pub struct Article {
     pub updated_at: String,
 }
 
-/// Tags are stored joined by U+001F in query results; this splits them again.
-pub fn encode_tags(tags: &[String]) -> String {
-    tags.join("\u{1f}")
-}
-
+/// Tags come joined by U+001F in query results (`META_SELECT`); this splits them again.
 fn decode_tags(s: Option<String>) -> Vec<String> {
     s.filter(|s| !s.is_empty())
         .map(|s| s.split('\u{1f}').map(str::to_owned).collect())

@@ -12,8 +12,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use articles::{
-    Article, ArticleId, ArticleMeta, NewArticle, Upserted, article_from_row, encode_tags,
-    tokenize_tags,
+    Article, ArticleId, ArticleMeta, NewArticle, Upserted, article_from_row, tokenize_tags,
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use tree::{CategoryNode, TagNode, Tree};

@@ -44,11 +44,12 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let mut tags = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT t.name, (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id) n \
-                 FROM tags t WHERE t.category_id = ?1 AND (t.position < 10000 OR n > 0) \
+                 FROM tags t WHERE t.category_id = ?1 AND (t.position < {} OR n > 0) \
                  ORDER BY t.position, t.name",
-            )
+                super::schema::OTHER_TAG_POSITION
+            ))
             .map_err(|e| self.err(e))?;
         let rows: Vec<(i64, String, i64)> = cats
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -447,8 +447,6 @@ impl App {
                     Err(e) => self.status = Some((e, true)),
                 }
             }
-            Reply::Saved(Err(e)) => self.status = Some((e, true)),
-            Reply::Saved(Ok(())) => {}
             other => self.on_site_reply(other),
         }
     }

@@ -25,7 +25,7 @@ impl View {
     /// The list pane's title.
     pub fn title(&self) -> String {
         match self {
-            View::Search => " 结果 ".into(),
+            View::Search => super::strings::RESULTS.into(),
             View::Bookmarks => " 收藏 ".into(),
             View::Recent => " 最近阅读 ".into(),
             View::Month(m) => format!(" 历史内容 ⋅ {m} "),

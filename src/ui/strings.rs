@@ -8,7 +8,6 @@ pub const ALL: &str = "全部";
 pub const SCOPE: &str = "范围: ";
 pub const RESULTS_UNIT: &str = "条结果";
 pub const SEARCHING: &str = "搜索中⋯";
-pub const LOADING: &str = "加载中⋯";
 pub const PLACEHOLDER: &str =
     "按 / 输入关键词: 中文、English、tag:Redis、cat:数据库、\"短语\"、-排除";
 pub const NO_RESULTS: &str = "没有找到匹配的文章";
@@ -17,7 +16,6 @@ pub const TOO_SMALL: &str = "窗口太小: 至少需要 60x15";
 pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
 pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
-pub const TIP: &str = "随机学习一条linux命令: ";
 pub const RELATED: &str = "推荐内容";
 
 /// The footer's key hints for the focused pane.

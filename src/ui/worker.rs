@@ -46,10 +46,6 @@ pub enum Job {
         ext_id: String,
         scroll: usize,
     },
-    Save {
-        key: String,
-        value: String,
-    },
 }
 
 /// What comes back.
@@ -65,7 +61,6 @@ pub enum Reply {
         res: Result<Option<Box<Article>>, String>,
         scroll: usize,
     },
-    Saved(Result<(), String>),
     Months(Result<Vec<(String, usize)>, String>),
     Bookmarked {
         id: ArticleId,
@@ -272,12 +267,6 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
                 res,
                 scroll,
             }
-        }
-        Job::Save { key, value } => {
-            if store.is_read_only() {
-                return None;
-            }
-            Reply::Saved(store.set_setting(&key, &value).map_err(|e| e.to_string()))
         }
         Job::List {
             ticket,
