@@ -3,8 +3,9 @@
 
 use std::ops::Range;
 
+use crate::text::fold_char;
 use crate::text::plain::{strip_markup, strip_markup_inline};
-use crate::text::{fold_char, str_width, truncate_to_width, width::suffix_start_for_width};
+use crate::text::width::{ellipsize, suffix_start_for_width};
 
 /// A folded needle to look for.
 pub type Needle = Vec<char>;
@@ -134,13 +135,7 @@ pub fn excerpt(body: &str, needles: &[Needle], width: usize) -> (String, Vec<Ran
         out.push('⋯');
         room -= 1;
     }
-    let full = str_width(&text);
-    if full > room {
-        out.push_str(truncate_to_width(&text, room.saturating_sub(1)));
-        out.push('⋯');
-    } else {
-        out.push_str(&text);
-    }
+    out.push_str(&ellipsize(&text, room));
     let matches = find_matches(&out, needles);
     (out, matches)
 }
@@ -194,7 +189,7 @@ mod tests {
         );
         let (e, m) = excerpt(&body, &[n("基金会")], 30);
         assert!(e.starts_with('⋯') && e.ends_with('⋯'), "{e}");
-        assert!(str_width(&e) <= 30);
+        assert!(crate::text::str_width(&e) <= 30);
         assert_eq!(&e[m[0].clone()], "基金会");
     }
 
