@@ -27,6 +27,16 @@ impl Tree {
     pub fn all_tags(&self) -> impl Iterator<Item = &TagNode> {
         self.categories.iter().flat_map(|c| c.tags.iter())
     }
+
+    /// Where a tag is: (category index, tag index within it).
+    pub fn locate_tag(&self, name: &str) -> Option<(usize, usize)> {
+        self.categories.iter().enumerate().find_map(|(ci, c)| {
+            c.tags
+                .iter()
+                .position(|t| t.name == name)
+                .map(|ti| (ci, ti))
+        })
+    }
 }
 
 impl Store {

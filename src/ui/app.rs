@@ -84,7 +84,8 @@ pub struct App {
     )>,
     /// Terminal side effects for the event loop (clipboard, browser).
     pub effects: Vec<Effect>,
-    pub tips: Vec<(String, String)>,
+    /// Linux command tips: (command, what it does); the footer shows the one at `tip_index`.
+    pub tips: Vec<(&'static str, &'static str)>,
     pub tip_index: usize,
     pub ascii_borders: bool,
     pub show_tip: bool,
@@ -112,7 +113,6 @@ pub struct App {
     pub tag_sel: Option<usize>,
     pub zoom: bool,
     pub status: Option<(String, bool)>,
-    pub tip: Option<(String, String)>,
     pub verse: Option<String>,
     pub quit: bool,
     pub read_only: bool,
@@ -171,7 +171,6 @@ impl App {
             tag_sel: None,
             zoom: false,
             status: None,
-            tip: None,
             verse: None,
             quit: false,
             read_only: false,
@@ -203,6 +202,14 @@ impl App {
             self.sort = c.sort;
             self.requery(false);
         }
+    }
+
+    /// The tip the footer shows, if any.
+    pub fn tip(&self) -> Option<(&'static str, &'static str)> {
+        self.tips
+            .get(self.tip_index)
+            .copied()
+            .filter(|_| self.show_tip)
     }
 
     /// The query text in the search box.
@@ -255,7 +262,7 @@ impl App {
         rows
     }
 
-    fn row_scope(&self, row: &TreeRow) -> Scope {
+    pub(super) fn row_scope(&self, row: &TreeRow) -> Scope {
         match *row {
             TreeRow::All => Scope::All,
             TreeRow::Category(c) => Scope::Category(self.tree.categories[c].name.clone()),
@@ -268,30 +275,17 @@ impl App {
         match &self.scope {
             Scope::All => "全部".to_owned(),
             Scope::Category(c) => c.clone(),
-            Scope::Tag(t) => {
-                let cat = self
-                    .tree
-                    .categories
-                    .iter()
-                    .find(|c| c.tags.iter().any(|x| &x.name == t));
-                match cat {
-                    Some(c) => format!("{} › {t}", c.name),
-                    None => t.clone(),
-                }
-            }
+            Scope::Tag(t) => match self.tree.locate_tag(t) {
+                Some((ci, _)) => format!("{} › {t}", self.tree.categories[ci].name),
+                None => t.clone(),
+            },
         }
     }
 
     /// Scopes the results to a tag (clicked chip, palette, `Enter` on a selected tag).
     pub fn scope_to_tag(&mut self, tag: &str) {
         self.scope = Scope::Tag(tag.to_owned());
-        if let Some((ci, ti)) = self
-            .tree
-            .categories
-            .iter()
-            .enumerate()
-            .find_map(|(ci, c)| c.tags.iter().position(|t| t.name == tag).map(|ti| (ci, ti)))
-        {
+        if let Some((ci, ti)) = self.tree.locate_tag(tag) {
             self.expanded.insert(ci);
             let rows = self.tree_rows();
             self.tree_sel = rows

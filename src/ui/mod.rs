@@ -61,19 +61,12 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     let mut app = App::new();
     app.configure(cfg);
     app.read_only = store.is_read_only();
-    let tips = crate::sample::tips();
     let verses = crate::sample::verses();
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as usize);
-    app.tips = tips
-        .iter()
-        .map(|(c, w)| (c.to_string(), w.to_string()))
-        .collect();
-    if !app.tips.is_empty() && app.show_tip {
-        app.tip_index = seed % app.tips.len();
-        app.tip = Some(app.tips[app.tip_index].clone());
-    }
+    app.tips = crate::sample::tips();
+    app.tip_index = seed % app.tips.len().max(1);
     if !verses.is_empty() {
         app.verse = Some(verses[seed / 7 % verses.len()].to_owned());
     }

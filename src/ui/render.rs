@@ -11,7 +11,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::app::{App, Focus, Overlay, TreeRow};
 use super::keymap::BINDINGS;
 use super::strings as s;
-use crate::search::Scope;
 use crate::text::width::ellipsize;
 use crate::text::{sanitize_line, str_width, truncate_to_width};
 
@@ -250,23 +249,18 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
     let w = inner.width as usize;
     let mut lines = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
-        let (label, count, depth, scope) = match *row {
-            TreeRow::All => (s::ALL.to_owned(), app.tree.total, 0, Scope::All),
+        let (label, count, depth) = match *row {
+            TreeRow::All => (s::ALL, app.tree.total, 0),
             TreeRow::Category(c) => {
                 let cat = &app.tree.categories[c];
-                (
-                    cat.name.clone(),
-                    cat.count,
-                    0,
-                    Scope::Category(cat.name.clone()),
-                )
+                (cat.name.as_str(), cat.count, 0)
             }
             TreeRow::Tag(c, t) => {
                 let tag = &app.tree.categories[c].tags[t];
-                (tag.name.clone(), tag.count, 1, Scope::Tag(tag.name.clone()))
+                (tag.name.as_str(), tag.count, 1)
             }
         };
-        let current = app.scope == scope;
+        let current = app.scope == app.row_scope(row);
         let marker = match row {
             TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
             TreeRow::Tag(..) if current => "  ► ",
@@ -287,7 +281,7 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
         }
         let text = format!(
             "{marker}{} ({})",
-            sanitize_line(&label),
+            sanitize_line(label),
             crate::search::engine::group(count as usize)
         );
         let pad = w.saturating_sub(str_width(&text));
@@ -528,13 +522,13 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     };
     let left_w = str_width(&left).min(w);
     let mut pieces = vec![(format!(" {left}"), style)];
-    if let Some((cmd, what)) = &app.tip {
+    if let Some((cmd, what)) = app.tip() {
         let tip = format!("{cmd}  {what} ");
         let room = w.saturating_sub(left_w + 4);
         if str_width(&tip) <= room {
             let pad = room - str_width(&tip) + 2;
             pieces.push((" ".repeat(pad), Style::new()));
-            pieces.push((cmd.clone(), app.theme.key));
+            pieces.push((cmd.to_owned(), app.theme.key));
             pieces.push((format!("  {what} "), app.theme.meta));
         }
     }

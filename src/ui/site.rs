@@ -196,7 +196,6 @@ impl App {
             },
             Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
-                self.tip = Some(self.tips[self.tip_index].clone());
             }
             _ => {}
         }
