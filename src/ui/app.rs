@@ -375,12 +375,10 @@ impl App {
                         self.res_sel = keep
                             .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
                             .unwrap_or(0);
-                        if self
-                            .doc
-                            .as_ref()
-                            .is_some_and(|d| d.needles != self.results.needles)
+                        if let Some(d) = self.doc.as_mut()
+                            && d.needles != self.results.needles
                         {
-                            self.rebuild_doc();
+                            d.set_needles(&self.results.needles);
                         }
                         // The reader previews the selected result, unless the user is reading in it.
                         let shown = self.article.as_ref().map(|a| a.meta.id);

@@ -79,19 +79,24 @@ pub struct Document {
 impl Document {
     /// Renders a Markdown body. The text is sanitised first: nothing unsafe reaches a widget.
     pub fn new(body: &str, needles: &[Needle]) -> Self {
-        let lines = render_markdown(&sanitize(body));
-        let matches = lines
+        let mut d = Document {
+            lines: render_markdown(&sanitize(body)),
+            ..Document::default()
+        };
+        d.set_needles(needles);
+        d
+    }
+
+    /// Highlights the matches of other needles (a new query over the same article): the
+    /// body is not rendered or wrapped again.
+    pub fn set_needles(&mut self, needles: &[Needle]) {
+        self.matches = self
+            .lines
             .iter()
             .map(|l| find_matches(&l.text, needles))
             .collect();
-        Document {
-            lines,
-            width: 0,
-            visual: Vec::new(),
-            matches,
-            match_lines: Vec::new(),
-            needles: needles.to_vec(),
-        }
+        self.needles = needles.to_vec();
+        self.index_matches();
     }
 
     /// Wraps for `width` columns, unless already wrapped for it.
@@ -101,7 +106,6 @@ impl Document {
         }
         self.width = width;
         self.visual.clear();
-        self.match_lines.clear();
         for (i, l) in self.lines.iter().enumerate() {
             let room = width
                 .saturating_sub(str_width(&l.prefix).max(str_width(&l.cont)))
@@ -111,22 +115,32 @@ impl Document {
             } else {
                 wrap_line(&l.text, room)
             };
-            // Ranges and matches both ascend: one pass over each (a 2 MB line may hold
-            // tens of thousands of matches).
-            let matches = &self.matches[i];
-            let mut m = 0;
-            for (k, r) in ranges.into_iter().enumerate() {
-                while m < matches.len() && matches[m].end <= r.start {
-                    m += 1;
-                }
-                if m < matches.len() && matches[m].start < r.end {
-                    self.match_lines.push(self.visual.len());
-                }
-                self.visual.push(Visual {
+            self.visual
+                .extend(ranges.into_iter().enumerate().map(|(k, r)| Visual {
                     logical: i,
                     range: r,
                     first: k == 0,
-                });
+                }));
+        }
+        self.index_matches();
+    }
+
+    /// The visual lines holding a match, for n/N.
+    fn index_matches(&mut self) {
+        self.match_lines.clear();
+        // Per logical line, visual ranges and matches both ascend: one pass over each (a 2 MB
+        // line may hold tens of thousands of matches).
+        let mut m = 0;
+        for (v, vis) in self.visual.iter().enumerate() {
+            if vis.first {
+                m = 0;
+            }
+            let matches = &self.matches[vis.logical];
+            while m < matches.len() && matches[m].end <= vis.range.start {
+                m += 1;
+            }
+            if m < matches.len() && matches[m].start < vis.range.end {
+                self.match_lines.push(v);
             }
         }
     }
@@ -661,5 +675,25 @@ mod tests {
         let mut d = Document::new("第一行\n\n这里有故障\n\n再来故障", &n);
         d.layout(40);
         assert_eq!(d.match_lines, [2, 4]);
+    }
+
+    #[test]
+    fn new_needles_match_a_fresh_render() {
+        let body = format!(
+            "第一行\n\n这里有故障{}\n\n再来恢复",
+            "很长的一段文字".repeat(20)
+        );
+        let old: Vec<Needle> = vec!["故障".chars().collect()];
+        let new: Vec<Needle> = vec!["恢复".chars().collect(), "文字".chars().collect()];
+        let mut d = Document::new(&body, &old);
+        d.layout(30);
+        d.set_needles(&new);
+        let mut fresh = Document::new(&body, &new);
+        fresh.layout(30);
+        assert_eq!(
+            (&d.matches, &d.match_lines, &d.visual),
+            (&fresh.matches, &fresh.match_lines, &fresh.visual)
+        );
+        assert!(d.match_lines.len() > 3);
     }
 }
