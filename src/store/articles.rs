@@ -392,20 +392,24 @@ impl Store {
              a2.imported_at, a2.updated_at FROM ({META_SELECT} WHERE {cond}) m \
              JOIN articles a2 ON a2.id = m.id"
         );
+        // Cached: an export asks once per article.
         self.conn
-            .query_row(&sql, [key], |r| {
-                Ok(Article {
-                    meta: article_from_row(r)?,
-                    body: r.get(10)?,
-                    summary: r.get(11)?,
-                    url: r.get(12)?,
-                    source_path: r.get(13)?,
-                    source_updated: r.get(14)?,
-                    imported_at: r.get(15)?,
-                    updated_at: r.get(16)?,
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_row([key], |r| {
+                    Ok(Article {
+                        meta: article_from_row(r)?,
+                        body: r.get(10)?,
+                        summary: r.get(11)?,
+                        url: r.get(12)?,
+                        source_path: r.get(13)?,
+                        source_updated: r.get(14)?,
+                        imported_at: r.get(15)?,
+                        updated_at: r.get(16)?,
+                    })
                 })
+                .optional()
             })
-            .optional()
             .map_err(|e| self.err(e))
     }
 
