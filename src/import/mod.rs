@@ -269,11 +269,11 @@ impl Run<'_> {
         match s {
             Source::Stdin => {
                 let stdin = std::io::stdin();
-                self.lines("-", &mut stdin.lock(), None)
+                self.lines("-", &mut stdin.lock())
             }
             Source::Memory { name, data } => {
                 let fmt = format_of(&name).unwrap_or(Format::Lines);
-                self.bytes(&name, fmt, &mut &data[..], None)
+                self.bytes(&name, fmt, &mut &data[..])
             }
             Source::Path(p) => {
                 let name = p.display().to_string();
@@ -283,7 +283,6 @@ impl Run<'_> {
                         &name,
                         fmt,
                         &mut std::io::BufReader::with_capacity(1 << 16, f),
-                        Some(&p),
                     ),
                     Err(e) => self.reject(Rejection {
                         path: name,
@@ -295,18 +294,11 @@ impl Run<'_> {
         }
     }
 
-    fn bytes(
-        &mut self,
-        name: &str,
-        fmt: Format,
-        r: &mut dyn BufRead,
-        path: Option<&Path>,
-    ) -> Result<(), ImportError> {
-        let source = path
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| name.to_owned());
+    /// Imports one file or in-memory source; `name` is its path as shown in rejections and
+    /// the articles' default source path.
+    fn bytes(&mut self, name: &str, fmt: Format, r: &mut dyn BufRead) -> Result<(), ImportError> {
         if fmt == Format::Lines {
-            return self.lines(name, r, Some(&source));
+            return self.lines(name, r);
         }
         let data = match read::read_capped(r) {
             Ok(Ok(d)) => d,
@@ -345,7 +337,7 @@ impl Run<'_> {
                     .unwrap_or(name);
                 match markdown::parse(text, stem, self.opts.tz) {
                     Ok(mut a) => {
-                        a.source_path.get_or_insert(source);
+                        a.source_path.get_or_insert_with(|| name.to_owned());
                         self.accept(a)
                     }
                     Err(e) => self.reject(Rejection {
@@ -355,11 +347,11 @@ impl Run<'_> {
                     }),
                 }
             }
-            _ => self.json_array(name, text, &source),
+            _ => self.json_array(name, text),
         }
     }
 
-    fn json_array(&mut self, name: &str, text: &str, source: &str) -> Result<(), ImportError> {
+    fn json_array(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
         let line_of = |sub: &str| {
             let off = sub.as_ptr() as usize - text.as_ptr() as usize;
             text[..off].bytes().filter(|&b| b == b'\n').count() + 1
@@ -387,18 +379,13 @@ impl Run<'_> {
         };
         for raw in items {
             let line = line_of(raw.get());
-            let r = record_from_json(raw.get(), self.opts.tz, source);
+            let r = record_from_json(raw.get(), self.opts.tz, name);
             self.outcome(name, line, r)?;
         }
         Ok(())
     }
 
-    fn lines(
-        &mut self,
-        name: &str,
-        r: &mut dyn BufRead,
-        source: Option<&str>,
-    ) -> Result<(), ImportError> {
+    fn lines(&mut self, name: &str, r: &mut dyn BufRead) -> Result<(), ImportError> {
         let mut buf = Vec::new();
         let mut line_no = 0;
         loop {
@@ -447,7 +434,7 @@ impl Run<'_> {
             if text.trim().is_empty() {
                 continue;
             }
-            let r = record_from_json(text, self.opts.tz, source.unwrap_or(name));
+            let r = record_from_json(text, self.opts.tz, name);
             self.outcome(name, line_no, r)?;
             buf = bytes;
         }
