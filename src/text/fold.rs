@@ -11,11 +11,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Text as it is stored: NFC, `\r\n` and lone `\r` turned into `\n`.
 pub fn normalize_stored(s: &str) -> String {
-    let nfc: String = if unicode_normalization::is_nfc(s) {
-        s.to_owned()
-    } else {
-        s.nfc().collect()
-    };
+    let nfc = nfc(s).into_owned();
     if nfc.contains('\r') {
         nfc.replace("\r\n", "\n").replace('\r', "\n")
     } else {
@@ -58,7 +54,7 @@ pub fn fold_char(c: char) -> Option<char> {
 
 /// Folds a whole string (see [`fold_char`]); NFC is applied first.
 pub fn fold_str(s: &str) -> String {
-    s.nfc().filter_map(fold_char).collect()
+    nfc(s).chars().filter_map(fold_char).collect()
 }
 
 /// Zero-width and bidi format characters that carry no searchable content.

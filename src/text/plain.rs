@@ -162,7 +162,8 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
-fn collapse_spaces(s: &str) -> String {
+/// Runs of whitespace as one space, none at the ends.
+pub fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {

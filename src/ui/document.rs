@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use crate::search::highlight::{Needle, find_matches};
-use crate::text::plain::decode_entities;
+use crate::text::plain::{collapse_spaces, decode_entities};
 use crate::text::wrap::wrap_line;
 use crate::text::{sanitize, sanitize_line, str_width, truncate_to_width};
 
@@ -496,7 +496,7 @@ impl Builder {
             TagEnd::TableCell => {
                 let cell = self.cell.take().unwrap_or_default();
                 if let Some(row) = self.table.as_mut().and_then(|t| t.last_mut()) {
-                    row.push(cell);
+                    row.push(sanitize_line(&cell));
                 }
             }
             TagEnd::Table => {
@@ -514,7 +514,7 @@ impl Builder {
         let mut widths = vec![0usize; cols];
         for row in &rows {
             for (i, c) in row.iter().enumerate() {
-                widths[i] = widths[i].max(str_width(&sanitize_line(c)));
+                widths[i] = widths[i].max(str_width(c));
             }
         }
         for (ri, row) in rows.iter().enumerate() {
@@ -523,8 +523,7 @@ impl Builder {
                 if i > 0 {
                     self.push_raw(" | ", Kind::Marker);
                 }
-                let c = sanitize_line(c);
-                let pad = widths[i].saturating_sub(str_width(&c));
+                let pad = widths[i].saturating_sub(str_width(c));
                 self.push_raw(
                     &format!("{c}{}", " ".repeat(pad)),
                     if ri == 0 { Kind::Strong } else { Kind::Text },
@@ -581,7 +580,7 @@ impl Builder {
 
     fn html_text(&mut self, t: &str) {
         let t = decode_entities(t);
-        let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = collapse_spaces(&t);
         if !t.is_empty() {
             let k = self.kind();
             self.push(&t, k);
