@@ -346,11 +346,7 @@ fn config_cmd(path: bool, default_text: bool) -> Result<ExitCode, CliError> {
 fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
     let tree = store.tree()?;
-    let tags = store.conn().query_row(
-        "SELECT count(*) FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags x WHERE x.tag_id = t.id)",
-        [],
-        |r| r.get::<_, i64>(0),
-    ).map_err(|e| store.err(e))?;
+    let tags = tree.all_tags().filter(|t| t.count > 0).count();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
