@@ -22,7 +22,7 @@ use criterion::{Criterion, SamplingMode};
 use zhiku::search::{Request, Results, Scope, Sort, search};
 use zhiku::store::Store;
 
-use common::{bench_n, benchmarking, build_store, store_is_current, store_path};
+use common::{bench_n, benchmarking, current_store, ms};
 
 /// Targets from the issue, in milliseconds.
 const TARGET_MEDIAN_MS: f64 = 5.0;
@@ -164,18 +164,7 @@ struct Row {
 fn main() {
     let bench = benchmarking();
     let n = if bench { bench_n(100_000) } else { 300 };
-    let path = store_path(n);
-    if !store_is_current(&path, n) {
-        println!(
-            "search bench: building the {n}-article store at {}",
-            path.display()
-        );
-        let b = build_store(n);
-        println!(
-            "search bench: imported {n} articles in {:.1} s",
-            b.report.elapsed.as_secs_f64()
-        );
-    }
+    let path = current_store(n, "search bench");
     let store = Store::open_read_only(&path).expect("open the bench store");
     let conn = store.conn();
     println!("search bench: {} ({n} articles)", path.display());
@@ -323,10 +312,6 @@ fn like_baseline(conn: &rusqlite::Connection, needle: &str) -> (Duration, usize)
     }
     times.sort();
     (times[times.len() / 2], hits)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// The `p` quantile (0..=1) of sorted durations, nearest rank.

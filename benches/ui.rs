@@ -18,18 +18,8 @@ mod pty;
 
 use std::time::{Duration, Instant};
 
-use common::{bench_n, benchmarking, build_store, store_is_current, store_path};
+use common::{bench_n, benchmarking, current_store, ms};
 use pty::{BIN, Tui};
-
-/// Types `q` and waits for the program to end.
-fn quit(mut t: Tui) {
-    t.send("q");
-    t.wait_exit();
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -53,11 +43,7 @@ fn main() {
         return;
     }
     let n = bench_n(100_000);
-    let built = store_path(n);
-    if !store_is_current(&built, n) {
-        println!("building the {n}-article store first …");
-        build_store(n);
-    }
+    let built = current_store(n, "ui bench");
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("ui.db");
     std::fs::copy(&built, &db).expect("copy the bench store");
@@ -76,7 +62,7 @@ fn main() {
         });
         first.push(ms(f - t0));
         tree.push(ms(g - t0));
-        quit(t);
+        t.quit();
     }
     first.sort_by(f64::total_cmp);
     tree.sort_by(f64::total_cmp);
@@ -159,5 +145,5 @@ fn main() {
         rss as f64 / 1024.0,
         hwm as f64 / 1024.0
     );
-    quit(t);
+    t.quit();
 }

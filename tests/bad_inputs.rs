@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{big_line, key, pump, typed};
+use common::{assert_borders_in_line, big_line, frame, key, terminal, text_of, typed};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,7 +27,7 @@ use zhiku::ui::App;
 use zhiku::ui::document::Document;
 use zhiku::ui::render::draw;
 
-use common::pty::BIN;
+use common::pty::{BIN, isolate};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -96,27 +96,6 @@ fn hostile_store() -> Store {
     store_with(&hostile_records())
 }
 
-/// Draws one frame (two, so the app learns its pane sizes and fetches for them).
-fn frame(app: &mut App, store: &Store, w: u16, h: u16) -> Buffer {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(app, f)).unwrap();
-    pump(app, store);
-    t.draw(|f| draw(app, f)).unwrap();
-    t.backend().buffer().clone()
-}
-
-fn text_of(buf: &Buffer) -> String {
-    let a = buf.area;
-    (0..a.height)
-        .map(|y| {
-            (0..a.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Every cell holds inert text: no control, C1, bidi, zero-width or width-changing character,
 /// at most [`MAX_MARKS`] combining marks, and one character that takes columns (so every
 /// terminal draws the cell as ratatui counts it).
@@ -138,19 +117,6 @@ fn assert_cells_inert(buf: &Buffer, what: &str) {
         assert!(marks <= MAX_MARKS, "{what}: {marks} marks at {at:?}");
         let wide = sym.chars().filter(|c| c.width().unwrap_or(0) > 0).count();
         assert!(wide <= 1, "{what}: {sym:?} at {at:?} is several cells wide");
-    }
-}
-
-/// The screen's last column is a border glyph on every row but the footer.
-fn assert_borders_in_line(buf: &Buffer, what: &str) {
-    let (w, h) = (buf.area.width, buf.area.height);
-    for y in 0..h - 1 {
-        let sym = buf[(w - 1, y)].symbol();
-        assert!(
-            ["┐", "│", "┘"].contains(&sym),
-            "{what}: row {y} ends with {sym:?}\n{}",
-            text_of(buf)
-        );
     }
 }
 
@@ -386,12 +352,9 @@ fn a_2_mb_line_is_wrapped_once_per_width_and_only_visible_lines_are_drawn() {
     let store = store_with(&[json!({"id": "big", "title": "样本 big", "body": body})]);
     let mut a = common::app(&store);
     open(&mut a, &store, "big");
-    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
     // The first frame lays the article out (and asks for excerpts fitting the pane, whose
     // answer renders it again: see tests/README.md, case 15); the second lays it out again.
-    t.draw(|f| draw(&mut a, f)).unwrap();
-    pump(&mut a, &store);
-    t.draw(|f| draw(&mut a, f)).unwrap();
+    let mut t = terminal(&mut a, &store, 120, 40);
     for k in [KeyCode::Char('G'), KeyCode::PageUp, KeyCode::Char('g')] {
         key(&mut a, &store, k);
         let start = Instant::now();
@@ -587,10 +550,7 @@ fn every_size_and_state_draws_without_panic() {
         }
         for &w in &sizes {
             for &h in &[0u16, 1, 2, 3, 5, 10, 14, 15, 16, 24, 100] {
-                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-                t.draw(|f| draw(&mut a, f)).unwrap();
-                pump(&mut a, &store);
-                t.draw(|f| draw(&mut a, f)).unwrap();
+                terminal(&mut a, &store, w, h);
             }
         }
         key(&mut a, &store, KeyCode::Esc);
@@ -707,10 +667,7 @@ fn the_search_worker_answers_the_newest_query_last() {
 
 fn zhiku(dir: &Path) -> Command {
     let mut c = Command::new(BIN);
-    c.env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("ZHIKU_DB");
+    isolate(&mut c, dir);
     c
 }
 

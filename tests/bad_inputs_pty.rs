@@ -12,7 +12,7 @@ use serde_json::json;
 mod common;
 
 use common::big_line;
-use common::pty::{BIN, borders_in_line};
+use common::pty::{BIN, borders_in_line, isolate, reader_row, results_row};
 
 /// The terminal harness, watching for titles, clipboard and window requests.
 type Tui = common::pty::Tui<Watch>;
@@ -66,23 +66,6 @@ impl vt100::Callbacks for Watch {
             self.window_ops.push(format!("{params:?}"));
         }
     }
-}
-
-/// The text of columns `from..to` of screen row `row`; cells never written read as spaces.
-fn row_text(s: &vt100::Screen, row: u16, from: u16, to: u16) -> String {
-    (from..to)
-        .filter_map(|c| s.cell(row, c))
-        .filter(|c| !c.is_wide_continuation())
-        .map(|c| match c.contents() {
-            "" => " ",
-            t => t,
-        })
-        .collect()
-}
-
-/// The reader pane's text on screen row `row` at 120 columns.
-fn reader_row(s: &vt100::Screen, row: u16) -> String {
-    row_text(s, row, 68, 119)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,14 +186,11 @@ fn hostile_db(dir: &Path) -> PathBuf {
         std::fs::write(&file, text).unwrap();
         let db = dir.join("hostile.db");
         let _ = std::fs::remove_file(&db);
-        let out = std::process::Command::new(BIN)
+        let out = isolate(&mut std::process::Command::new(BIN), &dir)
             .arg("--db")
             .arg(&db)
             .arg("import")
             .arg(&file)
-            .env("HOME", &dir)
-            .env("XDG_CONFIG_HOME", dir.join("config"))
-            .env("XDG_DATA_HOME", dir.join("data"))
             .output()
             .unwrap();
         assert!(
@@ -350,7 +330,7 @@ fn open(t: &mut Tui, query: &str, marker: &str) {
         &format!("{marker} in the results and the reader"),
         move |s| {
             s.contents().contains("1 条结果")
-                && (4..20).any(|r| row_text(s, r, 24, 66).contains(&m))
+                && (4..20).any(|r| results_row(s, r).contains(&m))
                 && reader_row(s, 4).contains(&m)
         },
     );
@@ -545,8 +525,7 @@ fn hostile_articles_reach_the_terminal_inert() {
     t.send("x");
     t.settle(Duration::from_millis(60));
 
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
     assert_nothing_hostile_written(&t.raw, t.parser.callbacks());
 }
 
@@ -628,8 +607,7 @@ fn tiny_sizes_and_a_resize_storm_with_a_2_mb_article_open() {
     t.wait("the layout back at 120x40", |s| {
         borders_in_line(s, 120, 40) && reader_row(s, 4).contains("foxtrot")
     });
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
     assert_nothing_hostile_written(&t.raw, t.parser.callbacks());
 }
 
@@ -717,8 +695,7 @@ fn a_2_mb_line_answers_every_key() {
     println!("{times:?}");
     t.send("\x1b");
     t.settle(Duration::from_millis(60));
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
 }
 
 /// A scroll position read back from the store that overflows the reader's arithmetic (case 18,

@@ -1,9 +1,9 @@
 //! `zhiku import` / `zhiku export` end to end: every input format, BAD_INPUTS section E (import
 //! input), raw HTML (29) and the export → import round trip.
 //!
-//! Every command gets `--db` inside a temporary folder (and HOME/XDG_DATA_HOME pointing there),
-//! so no test can touch the user's default store. Big and hostile inputs are generated at run
-//! time; the committed fixtures under `tests/fixtures/import/` stay small.
+//! Every command gets `--db` inside a temporary folder (and HOME and the XDG folders pointing
+//! there), so no test can touch the user's default store. Big and hostile inputs are generated
+//! at run time; the committed fixtures under `tests/fixtures/import/` stay small.
 
 mod common;
 
@@ -12,7 +12,6 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 use zhiku::store::{Access, Article, Store};
 
@@ -47,23 +46,6 @@ impl Out {
 }
 
 impl Env {
-    fn zhiku(&self) -> Command {
-        self.zhiku_db(&self.db())
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        run(self.zhiku().args(args))
-    }
-
-    fn import<P: AsRef<OsStr>>(&self, paths: &[P]) -> Out {
-        let mut c = self.zhiku();
-        c.arg("import");
-        for p in paths {
-            c.arg(p.as_ref());
-        }
-        run(&mut c)
-    }
-
     /// Imports and insists that nothing was rejected.
     fn import_ok<P: AsRef<OsStr>>(&self, paths: &[P]) -> Out {
         let out = self.import(paths);
@@ -72,29 +54,12 @@ impl Env {
         out
     }
 
-    fn export_text_of(&self, db: &Path) -> String {
-        let out = run(self.zhiku_db(db).arg("export"));
-        assert_eq!(out.code, 0, "export failed: {out:#?}");
-        out.stdout
-    }
-
-    fn export_text(&self) -> String {
-        self.export_text_of(&self.db())
-    }
-
     /// Every exported article, by line.
     fn export(&self) -> Vec<Value> {
         self.export_text()
             .lines()
             .map(|l| serde_json::from_str(l).expect("export writes JSON Lines"))
             .collect()
-    }
-
-    fn count(&self) -> i64 {
-        Store::open_read_only(&self.db())
-            .unwrap()
-            .article_count()
-            .unwrap()
     }
 }
 

@@ -5,11 +5,11 @@ mod common;
 
 use std::path::Path;
 
-use common::pty::{BIN, Tui, borders_in_line};
+use common::pty::{BIN, Tui, borders_in_line, isolate, reader_row, results_row};
 
 fn sample_db(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("lib.db");
-    let out = std::process::Command::new(BIN)
+    let out = isolate(&mut std::process::Command::new(BIN), dir)
         .arg("--db")
         .arg(&db)
         .args(["import", "--sample"])
@@ -68,9 +68,7 @@ fn search_read_jump_tags_resize_and_quit() {
         s.contents().lines().count() <= 24 && borders_in_line(s, 80, 24)
     });
 
-    t.send("q");
-    let status = t.wait_exit();
-    assert!(status.success());
+    t.quit();
     let raw = t.raw_text();
     assert!(raw.contains("\u{1b}[?1049l"), "left the alternate screen");
     assert!(raw.contains("\u{1b}[?1000l"), "mouse reporting turned off");
@@ -103,11 +101,6 @@ fn sigterm_restores_the_terminal() {
     assert!(after > raw.rfind("\u{1b}[?1049h").unwrap());
 }
 
-/// The reader pane's text on screen row `row` (right of the tree and result panes at 120 columns).
-fn reader_row(s: &vt100::Screen, row: u16) -> String {
-    s.contents_between(row, 68, row, 119)
-}
-
 #[test]
 fn last_article_is_restored_on_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
@@ -122,13 +115,11 @@ fn last_article_is_restored_on_the_next_start() {
     t.wait("the Netty article in the reader", |s| {
         reader_row(s, 4).contains(title)
     });
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
 
     let mut t = Tui::start(&db, 120, 40);
     t.wait("the restored article", |s| reader_row(s, 4).contains(title));
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
 }
 
 #[test]
@@ -156,18 +147,14 @@ fn archive_month_article_related_bookmark_survives_restart() {
         let title = reader_row(s, 4);
         !title.trim().is_empty() && title != may
     });
-    let title = t
-        .parser
-        .screen()
-        .contents_between(4, 68, 4, 119)
+    let title = reader_row(t.parser.screen(), 4)
         .trim()
         .trim_end_matches('│')
         .trim()
         .to_owned();
     t.send("b");
     t.wait_text("已收藏");
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
 
     let mut t = Tui::start(&db, 120, 40);
     t.wait_text("全部 (126)");
@@ -175,8 +162,7 @@ fn archive_month_article_related_bookmark_survives_restart() {
     t.wait_text("收藏 ─");
     let want: String = title.chars().take(8).collect();
     t.wait(&format!("the bookmark {want:?} listed"), |s| {
-        s.contents_between(4, 24, 4, 67).contains(&want)
+        results_row(s, 4).contains(&want)
     });
-    t.send("q");
-    assert!(t.wait_exit().success());
+    t.quit();
 }

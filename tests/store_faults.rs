@@ -2,12 +2,13 @@
 //! damaged stores, mistyped paths, read-only stores, a full disk, a newer schema, a killed
 //! importer, and readers and writers at the same time.
 //!
-//! Every command gets `--db` inside a temporary folder (and HOME/XDG_DATA_HOME pointing there),
-//! so no test can touch the user's default store.
+//! Every command gets `--db` inside a temporary folder (and HOME and the XDG folders pointing
+//! there), so no test can touch the user's default store.
 
 mod common;
 
-use common::cli::{Env, Out, fixture, run};
+use common::cli::{Env, Out, count, fixture, run};
+use common::pty::{BIN, isolate};
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -24,34 +25,11 @@ use zhiku::store::{Access, Store, StoreError};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
-
 impl Env {
-    /// `zhiku --db DB ARGS…`, isolated from the user's environment.
-    fn zhiku(&self, db: &Path) -> Command {
-        self.zhiku_db(db)
-    }
-
-    fn cmd(&self, db: &Path, args: &[&str]) -> Out {
-        run(self.zhiku(db).args(args))
-    }
-
-    fn import(&self, db: &Path, files: &[&Path]) -> Out {
-        let mut c = self.zhiku(db);
-        c.arg("import").args(files);
-        run(&mut c)
-    }
-
-    fn export(&self, db: &Path) -> String {
-        let out = self.cmd(db, &["export"]);
-        assert_eq!(out.code, 0, "export failed: {out:#?}");
-        out.stdout
-    }
-
     /// A real store: the sample library plus the format fixtures (140 articles, ~1.2 MiB).
     fn real_store(&self) -> PathBuf {
         let db = self.db();
-        let mut c = self.zhiku(&db);
+        let mut c = self.zhiku_db(&db);
         c.args(["import", "--sample"]).arg(fixture("formats"));
         let out = run(&mut c);
         assert_eq!(out.code, 0, "{out:#?}");
@@ -73,10 +51,6 @@ fn sha256(p: &Path) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn count(db: &Path) -> i64 {
-    Store::open_read_only(db).unwrap().article_count().unwrap()
 }
 
 fn integrity_ok(db: &Path) {
@@ -122,9 +96,7 @@ fn articles_jsonl(prefix: &str, n: usize) -> String {
 }
 
 fn spawn_import(env: &Env, db: &Path, file: &Path) -> Child {
-    std::process::Command::new(BIN)
-        .env_remove("ZHIKU_DB")
-        .env("HOME", env.dir.path())
+    env.isolated()
         .arg("--db")
         .arg(db)
         .arg("import")
@@ -156,13 +128,9 @@ fn wait_mid_import(child: &mut Child, db: &Path, bytes: u64) {
     }
 }
 
+/// Waits for a spawned command to end (see [`Out::from_output`]).
 fn finish(child: Child) -> Out {
-    let o = child.wait_with_output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    Out::from_output(child.wait_with_output().unwrap())
 }
 
 /// Every command that opens a store, for the tests that must refuse a file.
@@ -235,7 +203,7 @@ fn random_bytes_as_db_are_refused_and_left_untouched() {
         );
     }
     let good = env.write("g.jsonl", r#"{"id":"g","title":"好","body":"正文"}"#);
-    let out = env.import(&magic, &[&good]);
+    let out = env.import_into(&magic, &[&good]);
     assert_eq!(out.code, 2, "{out:#?}");
     assert_eq!(sha256(&magic), before, "magic.db was modified");
 }
@@ -401,11 +369,8 @@ fn mistyped_db_path_for_reading_is_an_error_and_creates_nothing() {
         }
     }
     // Also through ZHIKU_DB.
-    let out = run(Command::cargo_bin("zhiku")
-        .unwrap()
+    let out = run(Command::from_std(env.isolated())
         .env("ZHIKU_DB", &typo)
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.path("xdg-data"))
         .arg("stats"));
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("no store at"), "{out:#?}");
@@ -428,7 +393,7 @@ fn mistyped_db_path_for_reading_is_an_error_and_creates_nothing() {
 fn read_only_store_reads_but_refuses_every_write() {
     let env = Env::new();
     let db = env.real_store();
-    let before = env.export(&db);
+    let before = env.export_text_of(&db);
     let n = count(&db);
     let mut store = Store::open_read_only(&db).unwrap();
     assert!(store.is_read_only());
@@ -454,7 +419,7 @@ fn read_only_store_reads_but_refuses_every_write() {
         Err(StoreError::ReadOnly(..))
     ));
     drop(store);
-    assert_eq!(env.export(&db), before);
+    assert_eq!(env.export_text_of(&db), before);
 }
 
 /// Restores permissions so the temporary folder can be removed, even after a failure.
@@ -489,21 +454,18 @@ fn unprivileged(env: &Env, probe: &Path) -> Option<Vec<String>> {
     ]
     .map(String::from)
     .to_vec();
-    let ok = std::process::Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg(BIN)
+    let ok = isolate(&mut command_as(&prefix, Path::new(BIN)), env.dir.path())
         .arg("--version")
-        .env("HOME", env.dir.path())
         .output()
         .is_ok_and(|o| o.status.success());
     ok.then_some(prefix)
 }
 
-fn command_as(prefix: &[String], program: &Path) -> Command {
+fn command_as(prefix: &[String], program: &Path) -> std::process::Command {
     match prefix.split_first() {
-        None => Command::new(program),
+        None => std::process::Command::new(program),
         Some((first, rest)) => {
-            let mut c = Command::new(first);
+            let mut c = std::process::Command::new(first);
             c.args(rest).arg(program);
             c
         }
@@ -512,13 +474,11 @@ fn command_as(prefix: &[String], program: &Path) -> Command {
 
 fn run_as(prefix: &[String], env: &Env, db: &Path, args: &[&str]) -> Out {
     let mut c = command_as(prefix, Path::new(BIN));
-    c.env_remove("ZHIKU_DB")
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.path("xdg-data"))
+    isolate(&mut c, env.dir.path())
         .arg("--db")
         .arg(db)
         .args(args);
-    run(&mut c)
+    run(&mut c.into())
 }
 
 /// Runs [`read_only_store_as_seen_by_the_library`] (this test binary) as the unprivileged user.
@@ -583,10 +543,10 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     let sub = env.path("ro");
     std::fs::create_dir(&sub).unwrap();
     let db = sub.join("store.db");
-    let mut c = env.zhiku(&db);
+    let mut c = env.zhiku_db(&db);
     c.arg("import").arg(fixture("formats"));
     assert_eq!(run(&mut c).code, 0);
-    let before = env.export(&db);
+    let before = env.export_text_of(&db);
     let good = env.write("good.jsonl", r#"{"id":"new","title":"新","body":"正文"}"#);
     chmod(&good, 0o644);
 
@@ -644,7 +604,7 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     assert_eq!(sha256(&db), hash, "the read-only store was modified");
     chmod(&sub, 0o755);
     chmod(&db, 0o644);
-    assert_eq!(env.export(&db), before);
+    assert_eq!(env.export_text_of(&db), before);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -654,10 +614,10 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
 fn disk_full_mid_import_rolls_back_and_keeps_earlier_contents() {
     let env = Env::new();
     let db = env.db();
-    let mut c = env.zhiku(&db);
+    let mut c = env.zhiku_db(&db);
     c.arg("import").arg(fixture("formats"));
     assert_eq!(run(&mut c).code, 0);
-    let before = env.export(&db);
+    let before = env.export_text_of(&db);
 
     let big = env.write("big.jsonl", articles_jsonl("full", 2_000));
     let mut store = Store::open(&db, Access::Write).unwrap();
@@ -689,11 +649,15 @@ fn disk_full_mid_import_rolls_back_and_keeps_earlier_contents() {
     assert_eq!(store.article_count().unwrap(), 14);
     assert!(store.article_by_ext_id("full-0").unwrap().is_none());
     drop(store);
-    assert_eq!(env.export(&db), before, "the failed run left changes");
+    assert_eq!(
+        env.export_text_of(&db),
+        before,
+        "the failed run left changes"
+    );
     integrity_ok(&db);
 
     // The store still works once there is room again.
-    let out = env.import(&db, &[&big]);
+    let out = env.import_into(&db, &[&big]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert_eq!(count(&db), 14 + 2_000);
 }
@@ -743,7 +707,7 @@ fn schema_newer_than_the_program_is_refused() {
 fn sigkill_mid_import_leaves_the_store_exactly_as_before() {
     let env = Env::new();
     let db = env.real_store();
-    let before = env.export(&db);
+    let before = env.export_text_of(&db);
     let n = count(&db);
     let big = env.write("big.jsonl", articles_jsonl("kill", 20_000));
 
@@ -754,7 +718,7 @@ fn sigkill_mid_import_leaves_the_store_exactly_as_before() {
     assert_eq!(status.code(), None, "zhiku was not killed: {status}");
 
     assert_eq!(count(&db), n, "the killed import left articles behind");
-    let after = env.export(&db);
+    let after = env.export_text_of(&db);
     assert_eq!(
         format!("{:x}", Sha256::digest(after.as_bytes())),
         format!("{:x}", Sha256::digest(before.as_bytes())),
@@ -766,7 +730,7 @@ fn sigkill_mid_import_leaves_the_store_exactly_as_before() {
         "good.jsonl",
         r#"{"id":"after","title":"之后","body":"正文"}"#,
     );
-    let out = env.import(&db, &[&good]);
+    let out = env.import_into(&db, &[&good]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert_eq!(count(&db), n + 1);
 }
@@ -790,7 +754,7 @@ fn open_reader_keeps_working_during_an_import_and_then_sees_the_new_articles() {
         reader.conn().execute_batch("BEGIN").unwrap();
         assert_eq!(reader.article_count().unwrap(), base);
         let start = Instant::now();
-        let out = env.import(&db, &[&new]);
+        let out = env.import_into(&db, &[&new]);
         assert_eq!(out.code, 0, "import blocked by a reader: {out:#?}");
         assert!(start.elapsed() < Duration::from_secs(4), "import waited");
         // Inside its transaction the reader still sees its snapshot...
@@ -911,7 +875,7 @@ fn empty_file_becomes_a_store_on_import_but_is_not_read_as_one() {
         assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
     }
     let good = env.write("good.jsonl", r#"{"id":"g","title":"好","body":"正文"}"#);
-    let out = env.import(&empty, &[&good]);
+    let out = env.import_into(&empty, &[&good]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert_eq!(count(&empty), 1);
 }
@@ -938,7 +902,7 @@ fn importer_waits_for_a_short_write_lock_then_succeeds() {
 fn importer_blocked_by_another_writer_fails_with_a_locked_message() {
     let env = Env::new();
     let db = env.real_store();
-    let before = env.export(&db);
+    let before = env.export_text_of(&db);
     let f = env.write("f.jsonl", articles_jsonl("busy", 10));
     let lock = Connection::open(&db).unwrap();
     lock.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -968,12 +932,12 @@ fn importer_blocked_by_another_writer_fails_with_a_locked_message() {
 
     // Command line: gives up after its busy timeout with the same message, exit 2.
     let start = Instant::now();
-    let out = env.import(&db, &[&f]);
+    let out = env.import_into(&db, &[&f]);
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("locked by another writer"), "{out:#?}");
     assert!(start.elapsed() >= Duration::from_secs(4), "did not wait");
     lock.execute_batch("ROLLBACK").unwrap();
     drop(lock);
-    assert_eq!(env.export(&db), before);
+    assert_eq!(env.export_text_of(&db), before);
     integrity_ok(&db);
 }

@@ -3,23 +3,13 @@
 
 mod common;
 
-use common::{app, key, pump, sample_store, typed};
+use common::{
+    app, assert_borders_in_line, frame, key, pump, sample_store, terminal, text_of, typed,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-use zhiku::store::Store;
-use zhiku::ui::App;
 use zhiku::ui::render::draw;
-
-fn screen(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    // Two frames: the first tells the app its pane sizes (excerpt width), the second shows
-    // results fetched for them.
-    t.draw(|f| draw(app, f)).unwrap();
-    pump(app, store);
-    t.draw(|f| draw(app, f)).unwrap();
-    t
-}
 
 fn snap(name: &str, t: &Terminal<TestBackend>) {
     insta::assert_snapshot!(name, t.backend());
@@ -30,7 +20,7 @@ fn start_screen_at_three_sizes() {
     let store = sample_store();
     for (w, h) in [(120, 40), (80, 24), (60, 15)] {
         let mut a = app(&store);
-        let t = screen(&mut a, &store, w, h);
+        let t = terminal(&mut a, &store, w, h);
         snap(&format!("start_{w}x{h}"), &t);
     }
 }
@@ -40,22 +30,16 @@ fn chinese_query_and_open_article() {
     let store = sample_store();
     for (w, h) in [(120, 40), (80, 24), (60, 15)] {
         let mut a = app(&store);
-        screen(&mut a, &store, w, h);
+        terminal(&mut a, &store, w, h);
         key(&mut a, &store, KeyCode::Char('/'));
         typed(&mut a, &store, "故障恢复");
         key(&mut a, &store, KeyCode::Enter);
         key(&mut a, &store, KeyCode::Enter);
         key(&mut a, &store, KeyCode::Char(']'));
-        let t = screen(&mut a, &store, w, h);
+        let t = terminal(&mut a, &store, w, h);
         snap(&format!("query_open_{w}x{h}"), &t);
-        let buf = t.backend().buffer();
         // The cell after a wide character holds a blank: compare without blanks.
-        let text: String = buf
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .filter(|s| *s != " ")
-            .collect();
+        let text = text_of(t.backend().buffer()).replace([' ', '\n'], "");
         assert!(text.contains("故障恢复"), "the query is shown");
     }
 }
@@ -64,10 +48,10 @@ fn chinese_query_and_open_article() {
 fn search_cursor_sits_at_the_caret_display_column() {
     let store = sample_store();
     let mut a = app(&store);
-    screen(&mut a, &store, 120, 40);
+    terminal(&mut a, &store, 120, 40);
     key(&mut a, &store, KeyCode::Char('/'));
     typed(&mut a, &store, "Kafka 消息积压");
-    let mut t = screen(&mut a, &store, 120, 40);
+    let mut t = terminal(&mut a, &store, 120, 40);
     // Border (1) + padding (1) + "Kafka " (6) + 4 wide characters (8) = column 16.
     assert_eq!(t.get_cursor_position().unwrap(), (16, 1).into());
     key(&mut a, &store, KeyCode::Left);
@@ -80,10 +64,10 @@ fn search_cursor_sits_at_the_caret_display_column() {
 fn tag_palette_finds_pinyin_initials() {
     let store = sample_store();
     let mut a = app(&store);
-    screen(&mut a, &store, 80, 24);
+    terminal(&mut a, &store, 80, 24);
     key(&mut a, &store, KeyCode::Char('t'));
     typed(&mut a, &store, "zzwz");
-    let t = screen(&mut a, &store, 80, 24);
+    let t = terminal(&mut a, &store, 80, 24);
     snap("palette_80x24", &t);
     key(&mut a, &store, KeyCode::Enter);
     assert_eq!(a.scope_label(), "其他 › 转载文章");
@@ -101,7 +85,7 @@ fn help_overlay_lists_the_keys() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Char('?'));
-    let t = screen(&mut a, &store, 80, 24);
+    let t = terminal(&mut a, &store, 80, 24);
     snap("help_80x24", &t);
 }
 
@@ -121,7 +105,7 @@ fn tiny_windows_show_a_notice_and_never_panic() {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| draw(&mut a, f)).unwrap();
     }
-    let t = screen(&mut a, &store, 40, 10);
+    let t = terminal(&mut a, &store, 40, 10);
     snap("too_small_40x10", &t);
 }
 
@@ -134,24 +118,9 @@ fn borders_stay_in_line_with_wide_text_at_every_width() {
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Enter);
     for w in 60..=130 {
-        let t = screen(&mut a, &store, w, 30);
-        let buf = t.backend().buffer();
         // The right border of the screen-wide search box is on the last column of rows 0-2,
         // and every pane's right border is a box character: no wide glyph pushed it away.
-        for y in 0..3 {
-            let sym = buf[(w - 1, y)].symbol();
-            assert!(
-                ["┐", "│", "┘"].contains(&sym),
-                "width {w}, row {y}: {sym:?}"
-            );
-        }
-        for y in 3..29 {
-            let sym = buf[(w - 1, y)].symbol();
-            assert!(
-                ["┐", "│", "┘"].contains(&sym),
-                "width {w}, row {y}: {sym:?}"
-            );
-        }
+        assert_borders_in_line(&frame(&mut a, &store, w, 30), &format!("width {w}"));
     }
 }
 
@@ -159,12 +128,12 @@ fn borders_stay_in_line_with_wide_text_at_every_width() {
 fn archive_picker_and_month_list() {
     let store = sample_store();
     let mut a = app(&store);
-    screen(&mut a, &store, 80, 24);
+    terminal(&mut a, &store, 80, 24);
     key(&mut a, &store, KeyCode::Char('a'));
-    let t = screen(&mut a, &store, 80, 24);
+    let t = terminal(&mut a, &store, 80, 24);
     snap("archive_80x24", &t);
     key(&mut a, &store, KeyCode::Enter);
-    let t = screen(&mut a, &store, 80, 24);
+    let t = terminal(&mut a, &store, 80, 24);
     snap("month_list_80x24", &t);
 }
 
@@ -176,15 +145,9 @@ fn ascii_borders_and_light_theme_from_the_config() {
         .unwrap();
     a.configure(cfg);
     pump(&mut a, &store);
-    let t = screen(&mut a, &store, 80, 24);
+    let t = terminal(&mut a, &store, 80, 24);
     snap("ascii_80x24", &t);
-    let text: String = t
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = text_of(t.backend().buffer());
     assert!(
         !text.contains('│') && !text.contains('─') && !text.contains('┌'),
         "no box drawing"

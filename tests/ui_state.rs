@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{app, ctrl, key, pump, sample_store, typed};
+use common::{app, ctrl, key, pump, sample_store, terminal, typed};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use zhiku::search::Scope;
@@ -193,10 +193,7 @@ fn paste_goes_to_the_search_box_as_one_clean_line() {
 fn the_mouse_scrolls_selects_and_clicks_tags() {
     let store = sample_store();
     let mut a = app(&store);
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| zhiku::ui::render::draw(&mut a, f)).unwrap();
-    pump(&mut a, &store);
-    t.draw(|f| zhiku::ui::render::draw(&mut a, f)).unwrap();
+    terminal(&mut a, &store, 120, 40);
     let m = |kind, column, row| MouseEvent {
         kind,
         column,
@@ -293,15 +290,16 @@ fn bookmarks_history_random_and_outline() {
     assert_eq!(a.results.hits.len(), 10);
     a.doc.as_mut().unwrap().layout(50);
     key(&mut a, &store, KeyCode::Char('O'));
-    if let Overlay::Picker(p) = a.overlay.clone() {
-        key(&mut a, &store, KeyCode::Char('j'));
-        let target = match &p.rows[1.min(p.rows.len() - 1)].1 {
-            zhiku::ui::site::Target::Line(l) => *l,
-            _ => panic!("outline rows lead to lines"),
-        };
-        key(&mut a, &store, KeyCode::Enter);
-        assert_eq!(a.scroll, target);
-    }
+    let Overlay::Picker(p) = a.overlay.clone() else {
+        panic!("O opens the outline picker, got {:?}", a.overlay);
+    };
+    key(&mut a, &store, KeyCode::Char('j'));
+    let target = match &p.rows[1.min(p.rows.len() - 1)].1 {
+        zhiku::ui::site::Target::Line(l) => *l,
+        _ => panic!("outline rows lead to lines"),
+    };
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.scroll, target);
 }
 
 #[test]

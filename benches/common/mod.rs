@@ -1,4 +1,5 @@
-//! What both benches share: the corpus size, where the bench store lives, and building it.
+//! What the benches share: the corpus size, where the bench store lives, building it, and
+//! milliseconds.
 
 #![allow(dead_code)]
 
@@ -78,6 +79,24 @@ fn remove_store(path: &Path) {
     }
 }
 
+/// The bench store of `n` articles, built first when missing or stale; `who` names the bench in
+/// what is printed.
+pub fn current_store(n: usize, who: &str) -> PathBuf {
+    let path = store_path(n);
+    if !store_is_current(&path, n) {
+        println!(
+            "{who}: building the {n}-article store at {}",
+            path.display()
+        );
+        let b = build_store(n);
+        println!(
+            "{who}: imported {n} articles in {:.1} s",
+            b.report.elapsed.as_secs_f64()
+        );
+    }
+    path
+}
+
 /// Generates `n` articles into a temporary JSON Lines file and imports them into a fresh store
 /// at [`store_path`]; only the `import()` call is timed as the import.
 pub fn build_store(n: usize) -> Built {
@@ -128,6 +147,11 @@ pub fn space_by_object(path: &Path) -> Vec<(String, u64)> {
         .expect("dbstat")
         .collect::<Result<_, _>>()
         .expect("dbstat rows")
+}
+
+/// A duration in milliseconds.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 pub fn mb(bytes: u64) -> String {

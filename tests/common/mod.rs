@@ -1,15 +1,20 @@
-//! What the UI tests share: the sample store and a synchronous stand-in for the workers.
+//! What the UI tests share: the sample store, a synchronous stand-in for the workers, and
+//! frames drawn into ratatui's TestBackend.
 
 #![allow(dead_code)]
 
 pub mod cli;
 pub mod pty;
 
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use zhiku::import::{Options, import};
 use zhiku::store::Store;
 use zhiku::ui::App;
 use zhiku::ui::app::Outgoing;
+use zhiku::ui::render::draw;
 use zhiku::ui::worker::{Reply, serve_job, serve_search};
 
 pub fn sample_store() -> Store {
@@ -61,6 +66,47 @@ pub fn ctrl(app: &mut App, store: &Store, c: char) {
 pub fn typed(app: &mut App, store: &Store, text: &str) {
     for c in text.chars() {
         key(app, store, KeyCode::Char(c));
+    }
+}
+
+/// A `w`×`h` terminal with the app drawn in it. Two frames: the first tells the app its pane
+/// sizes (excerpt width), the second shows what was fetched for them.
+pub fn terminal(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(app, f)).unwrap();
+    pump(app, store);
+    t.draw(|f| draw(app, f)).unwrap();
+    t
+}
+
+/// The screen [`terminal`] draws.
+pub fn frame(app: &mut App, store: &Store, w: u16, h: u16) -> Buffer {
+    terminal(app, store, w, h).backend().buffer().clone()
+}
+
+/// The buffer's text, one line a row; the cell after a wide character reads as a space.
+pub fn text_of(buf: &Buffer) -> String {
+    let a = buf.area;
+    (0..a.height)
+        .map(|y| {
+            (0..a.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The screen's last column is a border glyph on every row but the footer.
+pub fn assert_borders_in_line(buf: &Buffer, what: &str) {
+    let (w, h) = (buf.area.width, buf.area.height);
+    for y in 0..h - 1 {
+        let sym = buf[(w - 1, y)].symbol();
+        assert!(
+            ["┐", "│", "┘"].contains(&sym),
+            "{what}: row {y} ends with {sym:?}\n{}",
+            text_of(buf)
+        );
     }
 }
 

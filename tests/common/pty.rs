@@ -1,17 +1,46 @@
-//! The real `zhiku` binary in a pseudo-terminal, its output parsed by vt100: what the
-//! end-to-end tests, the bad-input tests and the UI benchmark share.
+//! The real `zhiku` binary, run apart from the user's environment, and in a pseudo-terminal
+//! with its output parsed by vt100: what the end-to-end tests, the bad-input tests, the
+//! command-line tests and the UI benchmark share.
 
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_zhiku");
+
+/// The variables that point the program at the user's configuration and default store, all
+/// set inside `home`.
+fn isolated_env(home: &Path) -> [(&'static str, PathBuf); 3] {
+    [
+        ("HOME", home.to_path_buf()),
+        ("XDG_CONFIG_HOME", home.join("xdg-config")),
+        ("XDG_DATA_HOME", home.join("xdg-data")),
+    ]
+}
+
+/// Runs `cmd` apart from the user's environment: HOME and the XDG config and data folders
+/// inside `home` (which need not exist), ZHIKU_DB unset. Set a variable again after this call
+/// to run it otherwise.
+pub fn isolate<'a>(
+    cmd: &'a mut std::process::Command,
+    home: &Path,
+) -> &'a mut std::process::Command {
+    cmd.envs(isolated_env(home)).env_remove("ZHIKU_DB")
+}
+
+/// [`isolate`] for a command started in a pseudo-terminal.
+pub fn isolate_pty(cmd: &mut CommandBuilder, home: &Path) {
+    for (k, v) in isolated_env(home) {
+        cmd.env(k, v);
+    }
+    cmd.env_remove("ZHIKU_DB");
+}
 
 /// How long a wait may take before it fails (generous: the machines are shared).
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -41,8 +70,8 @@ impl Tui {
 }
 
 impl<CB: vt100::Callbacks> Tui<CB> {
-    /// Starts `zhiku --db DB` in a `cols`×`rows` terminal watched by `callbacks`. HOME and the
-    /// XDG folders are the store's folder, so the user's configuration and default store are
+    /// Starts `zhiku --db DB` in a `cols`×`rows` terminal watched by `callbacks`, isolated in
+    /// the store's folder ([`isolate`]), so the user's configuration and default store are
     /// never touched.
     pub fn start_with(db: &Path, cols: u16, rows: u16, callbacks: CB) -> Tui<CB> {
         let pair = native_pty_system()
@@ -57,10 +86,7 @@ impl<CB: vt100::Callbacks> Tui<CB> {
         cmd.arg("--db");
         cmd.arg(db);
         cmd.env("TERM", "xterm-256color");
-        let home = db.parent().unwrap();
-        cmd.env("HOME", home);
-        cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        cmd.env("XDG_DATA_HOME", home.join("data"));
+        isolate_pty(&mut cmd, db.parent().unwrap());
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -217,6 +243,12 @@ impl<CB: vt100::Callbacks> Tui<CB> {
         }
     }
 
+    /// Types `q` and waits for the program to end; it must exit successfully.
+    pub fn quit(&mut self) {
+        self.send("q");
+        assert!(self.wait_exit().success());
+    }
+
     /// Whether the terminal is in canonical (cooked) mode, from the pty's termios.
     pub fn canonical(&self) -> bool {
         let t = self.master.get_termios().expect("termios of the pty");
@@ -254,4 +286,28 @@ pub fn borders_in_line(s: &vt100::Screen, cols: u16, rows: u16) -> bool {
             s.cell(r, last)
                 .is_some_and(|c| ["┐", "│", "┘"].contains(&c.contents()))
         })
+}
+
+/// The text of columns `from..to` of screen row `row`; cells never written read as spaces.
+pub fn row_text(s: &vt100::Screen, row: u16, from: u16, to: u16) -> String {
+    (from..to)
+        .filter_map(|c| s.cell(row, c))
+        .filter(|c| !c.is_wide_continuation())
+        .map(|c| match c.contents() {
+            "" => " ",
+            t => t,
+        })
+        .collect()
+}
+
+/// The results pane's text on screen row `row` at 120 columns: inside its borders (columns 24
+/// and 66), between the tree (0-23) and the reader (67-119).
+pub fn results_row(s: &vt100::Screen, row: u16) -> String {
+    row_text(s, row, 25, 66)
+}
+
+/// The reader pane's text on screen row `row` at 120 columns: inside its borders (columns 67
+/// and 119).
+pub fn reader_row(s: &vt100::Screen, row: u16) -> String {
+    row_text(s, row, 68, 119)
 }
