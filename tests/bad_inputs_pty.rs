@@ -12,7 +12,7 @@ use serde_json::json;
 mod common;
 
 use common::big_line;
-use common::pty::{BIN, borders_in_line, isolate, reader_row, results_row};
+use common::pty::{borders_in_line, import_db, reader_row, results_row};
 
 /// The terminal harness, watching for titles, clipboard and window requests.
 type Tui = common::pty::Tui<Watch>;
@@ -186,18 +186,7 @@ fn hostile_db(dir: &Path) -> PathBuf {
         std::fs::write(&file, text).unwrap();
         let db = dir.join("hostile.db");
         let _ = std::fs::remove_file(&db);
-        let out = isolate(&mut std::process::Command::new(BIN), &dir)
-            .arg("--db")
-            .arg(&db)
-            .arg("import")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        import_db(&dir, &db, &[file.as_os_str()]);
         db
     });
     let db = dir.join("hostile.db");

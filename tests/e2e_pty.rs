@@ -5,21 +5,11 @@ mod common;
 
 use std::path::Path;
 
-use common::pty::{BIN, Tui, borders_in_line, isolate, reader_row, results_row};
+use common::pty::{Tui, borders_in_line, import_db, reader_row, results_row};
 
 fn sample_db(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("lib.db");
-    let out = isolate(&mut std::process::Command::new(BIN), dir)
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "--sample"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_db(dir, &db, &["--sample".as_ref()]);
     db
 }
 

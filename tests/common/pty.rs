@@ -42,6 +42,22 @@ pub fn isolate_pty(cmd: &mut CommandBuilder, home: &Path) {
     cmd.env_remove("ZHIKU_DB");
 }
 
+/// Runs `zhiku --db DB import ARGS…` isolated in `home`; it must succeed.
+pub fn import_db(home: &Path, db: &Path, args: &[&std::ffi::OsStr]) {
+    let out = isolate(&mut std::process::Command::new(BIN), home)
+        .arg("--db")
+        .arg(db)
+        .arg("import")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// How long a wait may take before it fails (generous: the machines are shared).
 const PATIENCE: Duration = Duration::from_secs(30);
 
