@@ -113,6 +113,8 @@ pub enum CliError {
     Message(String),
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot write {0}: {1}")]
+    Write(String, std::io::Error),
 }
 
 /// The default store's path.
@@ -218,16 +220,146 @@ fn export_cmd(
     user_state: bool,
 ) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
+    if let Some(p) = &out {
+        refuse_store_as_output(&store, p)?;
+    }
     // An export must be whole: a damaged store is refused before anything is written.
     store.check_integrity()?;
-    let mut w: Box<dyn Write> = match &out {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    match out {
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            write_export(&store, user_state, &mut w).map_err(|e| e.context("(stdout)"))?;
+            w.flush()
+                .map_err(|e| CliError::Write("(stdout)".into(), e))?;
+        }
+        Some(p) => {
+            let name = p.display().to_string();
+            let mut file = AtomicFile::create(&p).map_err(|e| CliError::Write(name.clone(), e))?;
+            write_export(&store, user_state, file.writer()).map_err(|e| e.context(&name))?;
+            file.commit().map_err(|e| CliError::Write(name, e))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an `--out` that is one of the store's own files, whatever it is called (a relative
+/// spelling, a symlink, a hard link): the same device and inode.
+fn refuse_store_as_output(store: &Store, out: &std::path::Path) -> Result<(), CliError> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(out) else {
+        return Ok(());
     };
-    store.for_each_article(|a| {
+    for f in store.files() {
+        if let Ok(m) = std::fs::metadata(&f)
+            && (m.dev(), m.ino()) == (target.dev(), target.ino())
+        {
+            return Err(CliError::Message(format!(
+                "--out {} is the store's own file {}: refusing to overwrite it (nothing was written)",
+                out.display(),
+                f.display()
+            )));
+        }
+    }
+    if target.is_dir() {
+        return Err(CliError::Message(format!(
+            "--out {} is a folder; name a file",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A file written whole or not at all: the text goes to a temporary file in the same folder,
+/// which replaces the target only once it is complete and on disk (fsync, rename, fsync of the
+/// folder). A kill or a full disk midway leaves the previous file as it was.
+struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    w: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    fn create(target: &std::path::Path) -> std::io::Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| std::io::Error::other("not a file name"))?;
+        let tmp = dir.join(format!(
+            ".{}.zhiku-tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            tmp,
+            w: Some(std::io::BufWriter::new(f)),
+        })
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        self.w.as_mut().expect("not yet committed")
+    }
+
+    fn commit(mut self) -> std::io::Result<()> {
+        let w = self.w.take().expect("committed once");
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.target)?;
+        if let Some(dir) = self.tmp.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed (an error midway): the partial file goes, the target stays as it was.
+        if self.w.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A failure while exporting: of the store (reading) or of the output (writing).
+enum ExportError {
+    Store(StoreError),
+    Write(std::io::Error),
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+impl ExportError {
+    fn context(self, output: &str) -> CliError {
+        match self {
+            ExportError::Store(e) => CliError::Store(e),
+            ExportError::Write(e) => CliError::Write(output.to_owned(), e),
+        }
+    }
+}
+
+fn write_export(store: &Store, user_state: bool, w: &mut dyn Write) -> Result<(), ExportError> {
+    store.try_for_each_article(|a| {
         let mut obj = serde_json::Map::new();
         if user_state {
-            let s = store.user_state(a.meta.id).map_err(std::io::Error::other)?;
+            let s = store.user_state(a.meta.id)?;
             if s != crate::store::UserState::default() {
                 let v = serde_json::json!({
                     "read_count": s.read_count, "last_read_at": s.last_read_at, "bookmarked_at": s.bookmarked_at,
@@ -252,11 +384,10 @@ fn export_cmd(
         put("url", a.url);
         put("source", a.source_path);
         obj.insert("views".into(), a.meta.views.into());
-        w.write_all(json_safe(&serde_json::Value::Object(obj).to_string()).as_bytes())?;
-        w.write_all(b"\n")
-    })?;
-    w.flush()?;
-    Ok(ExitCode::SUCCESS)
+        w.write_all(json_safe(&serde_json::Value::Object(obj).to_string()).as_bytes())
+            .and_then(|_| w.write_all(b"\n"))
+            .map_err(ExportError::Write)
+    })
 }
 
 fn random_cmd(db: &Option<PathBuf>, width: Option<usize>) -> Result<ExitCode, CliError> {

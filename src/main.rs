@@ -20,7 +20,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         // `zhiku export | head`: the reader went away; nothing is wrong.
-        Err(zhiku::cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+        Err(zhiku::cli::CliError::Io(e) | zhiku::cli::CliError::Write(_, e))
+            if e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {

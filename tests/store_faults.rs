@@ -941,3 +941,169 @@ fn importer_blocked_by_another_writer_fails_with_a_locked_message() {
     assert_eq!(env.export_text_of(&db), before);
     integrity_ok(&db);
 }
+
+// ---------------------------------------------------------------------------------------------
+// H 39–40: exports that would overwrite the store, exports killed or failing midway
+
+#[test]
+fn export_onto_the_store_or_its_companions_is_refused_by_inode_and_the_store_kept() {
+    let env = Env::new();
+    let db = env.real_store();
+    let n = count(&db);
+    let before = sha256(&db);
+    // Another spelling, a symlink, a hard link, and the WAL/SHM companions (a reader open).
+    let sub = env.path("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let spelled = env.dir.path().join("sub/../store.db");
+    let link = env.path("link.jsonl");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let hard = env.path("hard.jsonl");
+    std::fs::hard_link(&db, &hard).unwrap();
+    let reader = Store::open(&db, Access::Read).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let shm = PathBuf::from(format!("{}-shm", db.display()));
+    assert!(shm.exists(), "a reader open leaves a -shm beside the store");
+    for out in [&db, &spelled, &link, &hard, &wal, &shm] {
+        let o = env.run(&["export", "--out", &out.display().to_string()]);
+        assert_eq!(o.code, 2, "{}: {o:#?}", out.display());
+        assert!(
+            o.stderr.contains("store's own file") && o.stderr.contains("nothing was written"),
+            "{}: {o:#?}",
+            out.display()
+        );
+    }
+    drop(reader);
+    assert_eq!(sha256(&db), before, "the store changed");
+    integrity_ok(&db);
+    assert_eq!(count(&db), n);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // No temporary file left behind either.
+    assert!(
+        !env.listing().iter().any(|f| f.contains("zhiku-tmp")),
+        "{:?}",
+        env.listing()
+    );
+}
+
+/// `zhiku export --out OUT` under `prlimit --fsize=BYTES`: the kernel stops the process
+/// (SIGXFSZ) at the first write past BYTES, i.e. midway through the export. With `ignore`, the
+/// signal is ignored and the write fails with EFBIG instead, as on a full disk.
+fn export_with_file_limit(
+    env: &Env,
+    db: &Path,
+    out: &Path,
+    bytes: u64,
+    ignore: bool,
+) -> std::process::Output {
+    let mut c = env.isolated();
+    let zhiku = c.get_program().to_owned();
+    let mut sh = std::process::Command::new("sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    c = sh;
+    let trap = if ignore { "trap '' XFSZ; " } else { "" };
+    c.arg("-c")
+        .arg(format!(
+            "{trap}exec prlimit --fsize={bytes} \"$0\" --db \"$1\" export --out \"$2\""
+        ))
+        .arg(zhiku)
+        .arg(db)
+        .arg(out);
+    c.output().expect("run sh/prlimit (util-linux)")
+}
+
+#[test]
+fn export_killed_midway_leaves_the_previous_file_intact() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    let db = env.real_store();
+    let out = env.path("backup.jsonl");
+    std::fs::write(&out, "the previous backup\n").unwrap();
+    let o = export_with_file_limit(&env, &db, &out, 64 * 1024, false);
+    assert_eq!(
+        o.status.signal(),
+        Some(25),
+        "expected SIGXFSZ midway: {o:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous backup\n"
+    );
+    // The killed run's partial file is a hidden temporary, never the output.
+    let full = env.run(&["export", "--out", &out.display().to_string()]);
+    assert_eq!(full.code, 0, "{full:#?}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), env.export_text());
+}
+
+#[test]
+fn export_failing_midway_says_cannot_write_and_keeps_the_previous_file() {
+    let env = Env::new();
+    let db = env.real_store();
+    let out = env.path("backup.jsonl");
+    std::fs::write(&out, "the previous backup\n").unwrap();
+    let o = Out::from_output(export_with_file_limit(&env, &db, &out, 64 * 1024, true));
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(
+        o.stderr.contains("cannot write") && o.stderr.contains("backup.jsonl"),
+        "{o:#?}"
+    );
+    assert!(!o.stderr.contains("cannot read"), "{o:#?}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous backup\n"
+    );
+    assert!(
+        !env.listing().iter().any(|f| f.contains("zhiku-tmp")),
+        "the partial file was left: {:?}",
+        env.listing()
+    );
+}
+
+#[test]
+fn export_to_a_closed_pipe_ends_quietly_and_to_a_full_device_says_cannot_write() {
+    let env = Env::new();
+    env.real_store();
+    // `zhiku export | head -1`
+    let mut child = env
+        .isolated()
+        .arg("--db")
+        .arg(env.db())
+        .arg("export")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let o = Out::from_output(child.wait_with_output().unwrap());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert!(o.stderr.is_empty(), "{o:#?}");
+    for args in [&["export"][..], &["search", "的"], &["stats"], &["archive"]] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let o = Out::from_output(
+            env.isolated()
+                .arg("--db")
+                .arg(env.db())
+                .args(args)
+                .stdout(full)
+                .output()
+                .unwrap(),
+        );
+        assert_eq!(o.code, 2, "{args:?}: {o:#?}");
+        assert!(
+            o.stderr.contains("cannot write") && !o.stderr.contains("cannot read"),
+            "{args:?}: {o:#?}"
+        );
+    }
+}

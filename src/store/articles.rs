@@ -413,11 +413,26 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Every article in id order, for export; calls `f` for each.
+    /// Every article in id order; calls `f` for each (a failure of `f` is reported as
+    /// [`StoreError::Io`] on "(output)"; [`Store::try_for_each_article`] keeps its error).
     pub fn for_each_article(
         &self,
         mut f: impl FnMut(Article) -> std::io::Result<()>,
     ) -> Result<()> {
+        self.try_for_each_article(|a| {
+            f(a).map_err(|e| StoreError::Io {
+                path: "(output)".into(),
+                source: e,
+            })
+        })
+    }
+
+    /// Every article in id order, for export: stops at the first error of the store or of `f`
+    /// and hands back that error as it is (a write error stays a write error).
+    pub fn try_for_each_article<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Article) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let ids: Vec<i64> = {
             let mut st = self
                 .conn
@@ -429,10 +444,7 @@ impl Store {
         };
         for id in ids {
             if let Some(a) = self.article(ArticleId(id))? {
-                f(a).map_err(|e| StoreError::Io {
-                    path: "(output)".into(),
-                    source: e,
-                })?;
+                f(a)?;
             }
         }
         Ok(())

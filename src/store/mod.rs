@@ -249,6 +249,12 @@ impl Store {
         StoreError::from_sqlite(&self.path, e)
     }
 
+    /// Every file that belongs to this store: the main file, its `-wal` and `-shm`, and the
+    /// same for the user-state file beside it. What an export must never overwrite.
+    pub fn files(&self) -> Vec<PathBuf> {
+        companions(&self.path)
+    }
+
     /// Size of the store on disk (main file plus WAL), in bytes.
     pub fn size_on_disk(&self) -> u64 {
         let wal = PathBuf::from(format!("{}-wal", self.path.display()));
@@ -313,6 +319,17 @@ impl Store {
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
+}
+
+/// The files of the store at `path` (see [`Store::files`]).
+pub fn companions(path: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for base in [path.to_path_buf(), user::user_db_path(path)] {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            out.push(PathBuf::from(format!("{}{suffix}", base.display())));
+        }
+    }
+    out
 }
 
 fn write_error(path: &Path, e: rusqlite::Error) -> StoreError {

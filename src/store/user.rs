@@ -1,10 +1,26 @@
 //! User state: bookmarks, read history, months for the archive, random picks. Re-import never
 //! touches any of it.
 
+use std::path::{Path, PathBuf};
+
 use rusqlite::{OptionalExtension, params};
 
 use super::articles::now_string;
 use super::{ArticleId, Result, Store};
+
+/// The user-state file beside the store at `path`: `zhiku.db` → `zhiku.user.db`,
+/// `library` → `library.user`.
+pub fn user_db_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}.user.{ext}"),
+        _ => format!("{name}.user"),
+    };
+    path.with_file_name(file)
+}
 
 /// Saved user state of one article, as `export --user-state` writes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
