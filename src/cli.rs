@@ -169,6 +169,26 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
 }
 
 fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliError> {
+    // A mistyped path is a usage error: nothing is imported and no store is created.
+    for p in &args.paths {
+        if p.as_os_str() != "-"
+            && let Err(e) = std::fs::metadata(p)
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
+            return Err(CliError::Message(format!(
+                "no such file or folder: {}; nothing was imported",
+                p.display()
+            )));
+        }
+    }
+    let target = match db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    // A store this run creates and that ends up with nothing in it is removed again; one that
+    // existed before the run is never removed.
+    let new_store =
+        std::fs::metadata(&target).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let mut store = open_store(db, Access::Write)?;
     let mut sources: Vec<Source> = Vec::new();
     if args.sample {
@@ -186,26 +206,44 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
         tz: args.tz.unwrap_or_else(record::china_offset),
         progress: std::io::stderr().is_terminal(),
     };
-    let report = match import::import(&mut store, sources, opts) {
+    let result = import::import(&mut store, sources, opts);
+    let report = match result {
         Ok(r) => r,
-        Err(ImportError::Strict(r)) => {
-            eprintln!("{}", escape_for_terminal(&r.to_string()));
-            eprintln!("--strict: the whole run was rolled back; nothing was imported");
-            return Ok(ExitCode::from(1));
+        Err(e) => {
+            if new_store {
+                store.remove_if_empty();
+            }
+            return match e {
+                ImportError::Strict(r) => {
+                    eprintln!("{}", escape_for_terminal(&r.to_string()));
+                    eprintln!("--strict: the whole run was rolled back; nothing was imported");
+                    Ok(ExitCode::from(1))
+                }
+                ImportError::Store(e) => Err(e.into()),
+            };
         }
-        Err(ImportError::Store(e)) => return Err(e.into()),
     };
     for r in &report.rejected {
         eprintln!("{}", escape_for_terminal(&r.to_string()));
     }
+    for w in &report.warnings {
+        eprintln!("warning: {}", escape_for_terminal(w));
+    }
+    let removed =
+        new_store && report.inserted == 0 && report.updated == 0 && store.remove_if_empty();
     eprintln!(
-        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files) → {}",
+        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files) → {}{}",
         report.inserted,
         report.updated,
         report.rejected.len(),
         report.elapsed.as_secs_f64(),
         report.files,
         escape_for_terminal(&store.path().display().to_string()),
+        if removed {
+            " (nothing stored: the new store was not kept)"
+        } else {
+            ""
+        },
     );
     Ok(if report.rejected.is_empty() {
         ExitCode::SUCCESS

@@ -390,6 +390,129 @@ fn invalid_utf8_in_markdown_and_json_names_the_line_and_other_files_import() {
 }
 
 #[test]
+fn utf16_files_with_a_bom_are_decoded_in_every_format() {
+    let env = Env::new();
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        let bom: [u8; 2] = if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] };
+        bom.into_iter()
+            .chain(text.encode_utf16().flat_map(
+                move |u| {
+                    if le { u.to_le_bytes() } else { u.to_be_bytes() }
+                },
+            ))
+            .collect()
+    };
+    let jl = format!(
+        "{}\r\n{}\n",
+        record("u16-1", "小端 行"),
+        record("u16-2", "第二行")
+    );
+    let js = format!(
+        "[{}]",
+        json!({"id": "u16-3", "title": "大端 数组", "body": "b"})
+    );
+    let md = "---\ntitle: UTF-16 文章\n---\n正文\n";
+    let files = [
+        env.write("le.jsonl", utf16(&jl, true)),
+        env.write("be.json", utf16(&js, false)),
+        env.write("le.md", utf16(md, true)),
+    ];
+    env.import_ok(&files).assert_summary(4, 0, 0);
+    let all = env.export();
+    assert_eq!(by_id(&all, "u16-1")["title"], "小端 行");
+    assert_eq!(by_id(&all, "u16-2")["title"], "第二行");
+    assert_eq!(by_id(&all, "u16-3")["title"], "大端 数组");
+    assert_eq!(by_title(&all, "UTF-16 文章")["body"], "正文\n");
+    // A lone surrogate on line 2 is named, with its encoding; other invalid input keeps naming
+    // its line as UTF-8 (`invalid_utf8_…`).
+    let mut bad = utf16("{\"title\":\"a\",\"body\":\"b\"}\n{\"title\":\"", true);
+    bad.extend_from_slice(&0xDC00u16.to_le_bytes());
+    let bad = env.write("bad.jsonl", bad);
+    let out = env.import(&[&bad]);
+    assert_eq!(
+        out.rejections(),
+        [format!("{}:2: invalid UTF-16LE", bad.display())]
+    );
+}
+
+#[test]
+fn fifos_sockets_and_devices_are_skipped_and_reported_without_blocking() {
+    let env = Env::new();
+    let dir = env.path("lib");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.jsonl"), record("f-1", "好") + "\n").unwrap();
+    let fifo = dir.join("pipe.jsonl");
+    let st = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mkfifo failed");
+    let _sock = std::os::unix::net::UnixListener::bind(dir.join("sock.jsonl")).unwrap();
+    // The folder, the FIFO given directly, and a device given directly.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (env_dir, fifo2) = (dir.clone(), fifo.clone());
+    let cmd = env.zhiku();
+    let mut cmd = cmd;
+    cmd.arg("import").arg(&env_dir).arg(&fifo2).arg("/dev/zero");
+    std::thread::spawn(move || {
+        let _ = tx.send(run(&mut cmd));
+    });
+    // A blocking open() would never return: the test fails instead of hanging.
+    let out = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("import blocked on a FIFO");
+    assert_eq!(out.code, 1, "{out:#?}");
+    let rej = out.rejections();
+    assert!(
+        rej.iter()
+            .filter(|l| l.contains("pipe.jsonl") && l.contains("not a regular file (a FIFO)"))
+            .count()
+            == 2,
+        "{out:#?}"
+    );
+    assert!(
+        rej.iter()
+            .any(|l| l.contains("sock.jsonl") && l.contains("not a regular file (a socket)")),
+        "{out:#?}"
+    );
+    assert!(
+        rej.iter()
+            .any(|l| l.contains("/dev/zero") && l.contains("not a regular file (a device)")),
+        "{out:#?}"
+    );
+    out.assert_summary(1, 0, 4);
+}
+
+#[test]
+fn json_array_of_100k_elements_names_exact_lines() {
+    let env = Env::new();
+    let mut text = String::from("[\n");
+    for i in 0..100_000 {
+        if i == 99_998 {
+            text.push_str("  {\"title\": \"坏\"},\n");
+        } else {
+            text.push_str(&format!(
+                "  {{\"id\": \"j-{i}\",\n   \"title\": \"第 {i} 篇\", \"body\": \"b\"}}{}\n",
+                if i == 99_999 { "" } else { "," }
+            ));
+        }
+    }
+    text.push(']');
+    let f = env.write("big.json", text);
+    let out = env.import(&[&f]);
+    // Line 1 is "[", element i starts on line 2 + 2i.
+    assert_eq!(
+        out.rejections(),
+        [format!(
+            "{}:{}: body: missing (alias: content)",
+            f.display(),
+            2 + 2 * 99_998
+        )]
+    );
+    out.assert_summary(99_999, 0, 1);
+}
+
+#[test]
 fn byte_order_marks_are_ignored_in_every_format() {
     let env = Env::new();
     let bom = "\u{feff}";
@@ -862,13 +985,48 @@ fn exit_status_is_0_when_all_good_and_1_when_some_rejected() {
     assert_eq!(env.import(&[&good]).code, 0);
     let bad = env.write("bad.jsonl", "{\"title\":\"坏\"}\n");
     assert_eq!(env.import(&[&bad]).code, 1);
-    // Unreadable paths and unknown formats are rejections too.
+    // Unknown formats are rejections too (a missing path is a usage error:
+    // `a_missing_path_exits_2_...`).
     let txt = env.write("notes.txt", "hello");
-    let missing = env.path("missing.jsonl");
-    let out = env.import(&[&txt, &missing]);
+    let out = env.import(&[&txt]);
     assert_eq!(out.code, 1, "{out:#?}");
     assert!(out.stderr.contains("unknown format"), "{out:#?}");
-    assert!(out.stderr.contains("cannot read"), "{out:#?}");
+}
+
+#[test]
+fn a_missing_path_exits_2_imports_nothing_and_creates_no_store() {
+    let env = Env::new();
+    let good = env.write("good.jsonl", record("e-1", "好") + "\n");
+    let missing = env.path("no/such/dir");
+    let out = env.import(&[&good, &missing]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains("no such file or folder") && out.stderr.contains("no/such/dir"),
+        "{out:#?}"
+    );
+    assert!(!env.db().exists(), "a store was created");
+}
+
+#[test]
+fn a_first_import_that_stores_nothing_leaves_no_store_but_an_existing_store_stays() {
+    let env = Env::new();
+    let bad = env.write("bad.jsonl", "{\"title\":\"坏\"}\n");
+    let out = run(env.zhiku().args(["import", "--strict"]).arg(&bad));
+    assert_eq!(out.code, 1, "{out:#?}");
+    let out = env.import(&[&bad]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("store"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // A store that existed before the run is kept even when the run stores nothing.
+    let good = env.write("good.jsonl", record("e-1", "好") + "\n");
+    env.import_ok(&[&good]);
+    let out = run(env.zhiku().args(["import", "--strict"]).arg(&bad));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_eq!(env.count(), 1);
 }
 
 #[test]

@@ -80,6 +80,8 @@ pub struct Report {
     pub files: usize,
     pub text_bytes: u64,
     pub elapsed: Duration,
+    /// Problems after the commit that lost nothing (giving free pages back failed).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,9 +154,26 @@ pub fn import(
     }
     run.progress.finish();
     let mut report = run.commit()?;
-    store.reclaim()?;
+    after_commit(&mut report, store.reclaim());
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// The run is saved: a failure to give free pages back afterwards (a full disk, another
+/// writer) loses nothing and is a warning, never an error.
+fn after_commit(report: &mut Report, reclaimed: Result<(), StoreError>) {
+    if let Err(e) = reclaimed {
+        // Not the error's own text: "nothing of this run was saved" would be false here.
+        let why = match e {
+            StoreError::Full(_) => "the disk is full".to_owned(),
+            StoreError::Busy(_) => "another program holds the store's write lock".to_owned(),
+            other => other.to_string(),
+        };
+        report.warnings.push(format!(
+            "the import was saved, but giving unused space back failed ({why}); \
+             the next import tries again"
+        ));
+    }
 }
 
 /// Expands directories (recursively, sorted, hidden entries skipped) into importable files.
@@ -193,6 +212,14 @@ fn collect(p: &Path, explicit: bool, out: &mut Vec<Source>, errs: &mut Vec<Rejec
                 collect(&e, false, out, errs);
             }
         }
+    } else if !meta.is_file() {
+        // A FIFO, socket or device: opening it could block forever (a FIFO with no writer)
+        // or read without end; only regular files are imported.
+        errs.push(Rejection {
+            path: name,
+            line: 0,
+            reason: format!("not a regular file ({}); skipped", file_kind(&meta)),
+        });
     } else if format_of(&name).is_some() {
         out.push(Source::Path(p.to_path_buf()));
     } else if explicit {
@@ -202,6 +229,36 @@ fn collect(p: &Path, explicit: bool, out: &mut Vec<Source>, errs: &mut Vec<Rejec
             reason: "unknown format (expected .jsonl, .ndjson, .json, .md or .markdown)".into(),
         });
     }
+}
+
+/// What kind of non-regular file `meta` describes, for the rejection.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+/// Opens a file for reading without ever blocking (`O_NONBLOCK`: a FIFO that became one
+/// after [`collect`] looked at it opens at once) and only if it is a regular file.
+fn open_regular(p: &Path) -> std::io::Result<Result<std::fs::File, &'static str>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(p)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Ok(Err(file_kind(&meta)));
+    }
+    Ok(Ok(f))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -269,7 +326,7 @@ impl Run<'_> {
         match s {
             Source::Stdin => {
                 let stdin = std::io::stdin();
-                self.lines("-", &mut stdin.lock())
+                self.bytes("-", Format::Lines, &mut stdin.lock())
             }
             Source::Memory { name, data } => {
                 let fmt = format_of(&name).unwrap_or(Format::Lines);
@@ -278,8 +335,13 @@ impl Run<'_> {
             Source::Path(p) => {
                 let name = p.display().to_string();
                 let fmt = format_of(&name).unwrap_or(Format::Lines);
-                match std::fs::File::open(&p) {
-                    Ok(f) => self.bytes(
+                match open_regular(&p) {
+                    Ok(Err(kind)) => self.reject(Rejection {
+                        path: name,
+                        line: 0,
+                        reason: format!("not a regular file ({kind}); skipped"),
+                    }),
+                    Ok(Ok(f)) => self.bytes(
                         &name,
                         fmt,
                         &mut std::io::BufReader::with_capacity(1 << 16, f),
@@ -297,7 +359,11 @@ impl Run<'_> {
     /// Imports one file or in-memory source; `name` is its path as shown in rejections and
     /// the articles' default source path.
     fn bytes(&mut self, name: &str, fmt: Format, r: &mut dyn BufRead) -> Result<(), ImportError> {
-        if fmt == Format::Lines {
+        let utf16 = match r.fill_buf() {
+            Ok(head) => read::utf16_bom(head),
+            Err(_) => None,
+        };
+        if fmt == Format::Lines && utf16.is_none() {
             return self.lines(name, r);
         }
         let data = match read::read_capped(r) {
@@ -318,17 +384,36 @@ impl Run<'_> {
                 });
             }
         };
-        self.progress.advance(data.len() as u64);
-        let text = match read::utf8(&data) {
-            Ok(t) => read::strip_bom(t),
-            Err(line) => {
-                return self.reject(Rejection {
-                    path: name.into(),
-                    line,
-                    reason: "invalid UTF-8".into(),
-                });
-            }
+        let decoded;
+        let text = match utf16 {
+            Some(enc) => match read::decode_utf16(&data, enc) {
+                Ok(t) => {
+                    decoded = t;
+                    decoded.as_str()
+                }
+                Err(line) => {
+                    return self.reject(Rejection {
+                        path: name.into(),
+                        line,
+                        reason: format!("invalid {}", enc.name()),
+                    });
+                }
+            },
+            None => match read::utf8(&data) {
+                Ok(t) => read::strip_bom(t),
+                Err(line) => {
+                    return self.reject(Rejection {
+                        path: name.into(),
+                        line,
+                        reason: "invalid UTF-8".into(),
+                    });
+                }
+            },
         };
+        if fmt == Format::Lines {
+            return self.lines(name, &mut text.as_bytes());
+        }
+        self.progress.advance(data.len() as u64);
         match fmt {
             Format::Markdown => {
                 let stem = Path::new(name)
@@ -352,10 +437,7 @@ impl Run<'_> {
     }
 
     fn json_array(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        let line_of = |sub: &str| {
-            let off = sub.as_ptr() as usize - text.as_ptr() as usize;
-            text[..off].bytes().filter(|&b| b == b'\n').count() + 1
-        };
+        let mut lines = read::LineTracker::new(text.as_bytes());
         let items: Vec<&serde_json::value::RawValue> = match serde_json::from_str(text) {
             Ok(items) => items,
             Err(_) => match serde_json::from_str::<&serde_json::value::RawValue>(text) {
@@ -378,7 +460,7 @@ impl Run<'_> {
             },
         };
         for raw in items {
-            let line = line_of(raw.get());
+            let line = lines.line_at(raw.get().as_ptr() as usize - text.as_ptr() as usize);
             let r = record_from_json(raw.get(), self.opts.tz, name);
             self.outcome(name, line, r)?;
         }
@@ -558,6 +640,21 @@ mod tests {
         let r = import(&mut s, vec![mem("f.jsonl", data)], Options::default()).unwrap();
         assert_eq!((r.inserted, r.updated), (0, 2));
         assert_eq!(s.article_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_failed_reclaim_after_the_commit_is_a_warning() {
+        let mut r = Report {
+            inserted: 3,
+            ..Report::default()
+        };
+        after_commit(&mut r, Err(StoreError::Full(PathBuf::from("s.db"))));
+        assert_eq!(r.inserted, 3);
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].contains("the import was saved"), "{r:?}");
+        assert!(!r.warnings[0].contains("nothing of this run"), "{r:?}");
+        after_commit(&mut r, Ok(()));
+        assert_eq!(r.warnings.len(), 1);
     }
 
     #[test]

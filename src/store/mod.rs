@@ -255,6 +255,32 @@ impl Store {
         companions(&self.path)
     }
 
+    /// Removes this store's files if it holds no article (a store created by a run that
+    /// imported nothing). The check and the removal happen under the write lock, so a store
+    /// another process has just imported into is never removed. Returns whether it was removed.
+    pub fn remove_if_empty(&mut self) -> bool {
+        if self.read_only {
+            return false;
+        }
+        let empty = self.conn.execute_batch("BEGIN IMMEDIATE").and_then(|_| {
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| {
+                    r.get::<_, bool>(0)
+                })
+        });
+        if !matches!(empty, Ok(true)) {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return false;
+        }
+        // The main file and its companions only: a user-state file beside it may hold
+        // bookmarks of an earlier store of the same name.
+        for f in self.files().into_iter().take(4) {
+            let _ = std::fs::remove_file(f);
+        }
+        let _ = self.conn.execute_batch("ROLLBACK");
+        true
+    }
+
     /// Size of the store on disk (main file plus WAL), in bytes.
     pub fn size_on_disk(&self) -> u64 {
         let wal = PathBuf::from(format!("{}-wal", self.path.display()));
