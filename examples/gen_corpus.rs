@@ -5,7 +5,8 @@
 //! zhiku --db bench.db import corpus.jsonl
 //! ```
 //!
-//! `--stats` also prints the share of articles containing a few probe words, to check that the
+//! `--stats` also prints the distinct Han bigrams after 375k/750k/1.5M bigram tokens (the
+//! vocabulary check of `../shared/tools/vocab_stats.py`) and the share of articles containing a few probe words, to check that the
 //! word frequencies are Zipf-like (数据 in almost every article, 消息积压 in few).
 
 #[path = "corpus/mod.rs"]
@@ -86,7 +87,19 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 
+/// Marks of `--stats`'s vocabulary count, as `../shared/tools/vocab_stats.py` prints them.
+const BIGRAM_MARKS: [usize; 3] = [375_000, 750_000, 1_500_000];
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
 fn stats(count: usize, seed: u64) {
+    // Distinct Han bigrams of the bodies after the first N bigram tokens (bigrams inside runs
+    // of Han characters, as vocab_stats.py counts them).
+    let mut seen = std::collections::HashSet::<(char, char)>::new();
+    let mut tokens = 0usize;
+    let mut marks: Vec<(usize, usize)> = Vec::new();
     let mut df = vec![0usize; PROBES.len()];
     let mut chars: Vec<usize> = Vec::with_capacity(count);
     let mut tag_df = std::collections::HashMap::<String, usize>::new();
@@ -100,6 +113,23 @@ fn stats(count: usize, seed: u64) {
             }
         }
         chars.push(a.body.chars().count());
+        if marks.len() < BIGRAM_MARKS.len() {
+            let mut prev: Option<char> = None;
+            for c in a.body.chars() {
+                if !is_han(c) {
+                    prev = None;
+                    continue;
+                }
+                if let Some(p) = prev {
+                    seen.insert((p, c));
+                    tokens += 1;
+                    if marks.len() < BIGRAM_MARKS.len() && tokens == BIGRAM_MARKS[marks.len()] {
+                        marks.push((tokens, seen.len()));
+                    }
+                }
+                prev = Some(c);
+            }
+        }
         for t in a.tags {
             *tag_df.entry(t).or_default() += 1;
         }
@@ -115,6 +145,16 @@ fn stats(count: usize, seed: u64) {
         text_bytes as f64 / 1e6,
         text_bytes / n
     );
+    for (i, m) in BIGRAM_MARKS.iter().enumerate() {
+        match marks.get(i) {
+            Some((_, d)) => println!("distinct Han bigrams after {m:>9} bigram tokens: {d:>8}"),
+            None => println!(
+                "distinct Han bigrams after {m:>9} bigram tokens: (corpus too small: {tokens} tokens, {} distinct)",
+                seen.len()
+            ),
+        }
+    }
+    println!("(real technical blog text: 58k / 89k / 143k; benchmark acceptance: >= 120k at 1.5M)");
     println!("share of articles containing (title or body):");
     for (p, d) in PROBES.iter().zip(&df) {
         println!("  {p:<12} {:6.2}%", 100.0 * *d as f64 / n as f64);

@@ -63,8 +63,10 @@ pub enum Command {
     Stats,
     /// Search like the reader does and print the results
     Search {
-        /// The query: words, "phrases", -exclusions (after `--`), tag: cat: author: since: until:
-        #[arg(required = true, num_args = 1..)]
+        /// The query: words, "phrases", -exclusions, tag: cat: author: since: until:
+        // Hyphen values: `-备份` and `-x` are exclusions, not unknown flags. Options given
+        // after the query's first word arrive in it and are taken out by `search_args`.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
@@ -163,7 +165,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             limit,
             json,
             width,
-        }) => search_cmd(&cli.db, &query.join(" "), limit, json, width),
+        }) => {
+            let a = search_args(
+                query,
+                SearchArgs {
+                    db: cli.db,
+                    limit,
+                    json,
+                    width,
+                    query: Vec::new(),
+                },
+            )?;
+            search_cmd(&a.db, &a.query.join(" "), a.limit, a.json, a.width)
+        }
         Some(Command::Show { id, width }) => show_cmd(&cli.db, &id, width),
     }
 }
@@ -586,6 +600,60 @@ fn term_width(given: Option<usize>) -> usize {
         })?
     };
     given.or_else(tty).unwrap_or(80).clamp(20, 400)
+}
+
+/// The search command's options and query words.
+#[derive(Debug, PartialEq)]
+struct SearchArgs {
+    db: Option<PathBuf>,
+    limit: usize,
+    json: bool,
+    width: Option<usize>,
+    query: Vec<String>,
+}
+
+/// Takes the options that follow the query's first word out of it (clap hands every word from
+/// there on to the query, so that `-备份` is an exclusion): `--json`, `--limit N`, `--width N`
+/// (or `=N`) and `--db PATH`. After a `--` everything is query text; another word starting
+/// with `--` and a letter is an unknown option, as clap would say.
+fn search_args(words: Vec<String>, mut a: SearchArgs) -> Result<SearchArgs, CliError> {
+    let mut it = words.into_iter();
+    let bad = |opt: &str, v: &str| CliError::Message(format!("invalid value {v:?} for {opt}"));
+    while let Some(w) = it.next() {
+        if w == "--" {
+            a.query.extend(it.by_ref());
+            break;
+        }
+        let (name, inline) = match w.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (w.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| CliError::Message(format!("{name} needs a value")))
+        };
+        match name.as_str() {
+            "--json" if inline.is_none() => a.json = true,
+            "--limit" => {
+                let v = value("--limit")?;
+                a.limit = v.parse().map_err(|_| bad("--limit", &v))?;
+            }
+            "--width" => {
+                let v = value("--width")?;
+                a.width = Some(v.parse().map_err(|_| bad("--width", &v))?);
+            }
+            "--db" => a.db = Some(PathBuf::from(value("--db")?)),
+            n if n.starts_with("--") && n[2..].starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                return Err(CliError::Message(format!(
+                    "unknown option {n} for search (to search for it, put it after --)"
+                )));
+            }
+            _ => a.query.push(w),
+        }
+    }
+    Ok(a)
 }
 
 fn search_cmd(

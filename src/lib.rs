@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod import;
+pub mod index;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -1213,3 +1213,78 @@ fn control_characters_never_split_or_hide_in_tags() {
         .unwrap();
     assert_eq!(stored, ["ab", "cd", "ok"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `zhiku search` on the command line: exclusions are query words, not flags (issue 12.7)
+
+/// The ids `zhiku search … --json` prints, in order.
+fn search_ids(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    let out = env.cmd(&env.db(), &all);
+    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+    out.stdout
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn search_takes_exclusions_anywhere_and_options_before_or_after() {
+    let env = Env::new();
+    let f = env.write(
+        "a.jsonl",
+        [
+            r#"{"id":"k1","title":"Kafka 备份","body":"Kafka 的备份方案"}"#,
+            r#"{"id":"k2","title":"Kafka 积压","body":"Kafka 消息积压"}"#,
+            r#"{"id":"x1","title":"其他","body":"没有那个词"}"#,
+        ]
+        .join("\n"),
+    );
+    env.import_ok(&[&f]).assert_summary(3, 0, 0);
+    // Exclusion after the term, before it, and options on either side.
+    assert_eq!(search_ids(&env, &["Kafka", "-备份", "--json"]), ["k2"]);
+    assert_eq!(search_ids(&env, &["--json", "-备份", "Kafka"]), ["k2"]);
+    assert_eq!(
+        search_ids(&env, &["--json", "--limit", "5", "Kafka", "-备份"]),
+        ["k2"]
+    );
+    assert_eq!(
+        search_ids(&env, &["Kafka", "--limit=5", "-备份", "--json"]),
+        ["k2"]
+    );
+    // The old spelling with `--` still works.
+    assert_eq!(
+        search_ids(&env, &["--json", "--", "Kafka", "-备份"]),
+        ["k2"]
+    );
+    // `-x` alone is a query (an exclusion of x: a list of everything without x), not a flag.
+    let out = env.cmd(&env.db(), &["search", "-x"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let out = env.cmd(&env.db(), &["search", "--json", "-Kafka"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stdout.lines().count(), 1, "{out:#?}");
+    assert!(out.stdout.contains("\"x1\""), "{out:#?}");
+    // A misspelt option is still an error that names it whole.
+    let out = env.cmd(&env.db(), &["search", "Kafka", "--jsno"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stderr.contains("--jsno"), "{out:#?}");
+    let out = env.cmd(&env.db(), &["search", "Kafka", "--limit", "many"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stderr.contains("many"), "{out:#?}");
+}
+
+#[test]
+fn search_with_a_query_of_ten_thousand_characters_answers() {
+    let env = Env::new();
+    let f = env.write(
+        "a.jsonl",
+        r#"{"id":"d1","title":"数据","body":"数据数据数据"}"#,
+    );
+    env.import_ok(&[&f]).assert_summary(1, 0, 0);
+    let q = "数据".repeat(5000);
+    assert_eq!(search_ids(&env, &["--json", &q]), ["d1"]);
+}

@@ -48,7 +48,11 @@ pub fn store_path(n: usize) -> PathBuf {
 }
 
 fn corpus_label(n: usize) -> String {
-    format!("gen_corpus n={n} seed={} v2", corpus::DEFAULT_SEED)
+    format!(
+        "gen_corpus n={n} seed={} {}",
+        corpus::DEFAULT_SEED,
+        corpus::VERSION
+    )
 }
 
 /// Whether the store at `path` exists and holds exactly the corpus of `n` articles.

@@ -284,6 +284,8 @@ impl Run<'_> {
         let Run {
             tx, report, path, ..
         } = self;
+        // The ranking lengths of the index as this run leaves it (see crate::index::lengths).
+        crate::index::lengths::save(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
         tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
         Ok(report)
     }

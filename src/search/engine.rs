@@ -238,6 +238,28 @@ fn units(term: &Term, split_four: bool) -> Vec<(String, bool)> {
     out
 }
 
+/// A query's words (of [`units`]) counts at most this many distinct ones: with the caps of
+/// [`super::query::parse`], a pasted text of any length plans a bounded number of tiers and
+/// phrases.
+pub const MAX_UNITS: usize = 32;
+
+/// The distinct words of every term, in order, at most [`MAX_UNITS`].
+fn distinct_units(q: &Query, split_four: bool) -> Vec<(String, bool)> {
+    let mut seen: HashSet<(String, bool)> = HashSet::new();
+    let mut out = Vec::new();
+    for t in &q.terms {
+        for u in units(t, split_four) {
+            if out.len() == MAX_UNITS {
+                return out;
+            }
+            if seen.insert(u.clone()) {
+                out.push(u);
+            }
+        }
+    }
+    out
+}
+
 /// The tiers of a query, strongest first, without duplicates.
 fn tiers(q: &Query, split_four: bool) -> Vec<(u8, String)> {
     let terms: Vec<String> = q
@@ -248,14 +270,7 @@ fn tiers(q: &Query, split_four: bool) -> Vec<(u8, String)> {
     if terms.is_empty() {
         return Vec::new();
     }
-    let mut all_units: Vec<(String, bool)> = Vec::new();
-    for t in &q.terms {
-        for u in units(t, split_four) {
-            if !all_units.contains(&u) {
-                all_units.push(u);
-            }
-        }
-    }
+    let all_units = distinct_units(q, split_four);
     let unit_exprs: Vec<String> = all_units
         .iter()
         .filter_map(|(u, p)| phrase(u, *p))
@@ -291,6 +306,7 @@ fn needles(q: &Query, split_four: bool) -> Vec<Needle> {
             out.push(n);
         }
     };
+    let allowed = distinct_units(q, split_four);
     for t in &q.terms {
         for run in runs(&t.text) {
             match run {
@@ -298,8 +314,10 @@ fn needles(q: &Query, split_four: bool) -> Vec<Needle> {
                 Run::Cjk(c) => add(&c.into_iter().collect::<String>()),
             }
         }
-        for (u, _) in units(t, split_four) {
-            add(&u);
+        for u in units(t, split_four) {
+            if allowed.contains(&u) {
+                add(&u.0);
+            }
         }
     }
     out
@@ -1109,6 +1127,41 @@ mod tests {
         };
         let u: Vec<String> = units(&t, false).into_iter().map(|x| x.0).collect();
         assert_eq!(u, ["分布", "式事务"]);
+    }
+
+    #[test]
+    fn a_pasted_text_of_any_length_plans_a_bounded_search() {
+        use super::super::query::{MAX_QUERY_CHARS, MAX_TERMS};
+        let distinct: String = ('一'..='龥').step_by(7).take(5000).collect();
+        for text in [
+            "数据".repeat(5000),
+            "数据 ".repeat(5000),
+            distinct.clone(),
+            distinct.chars().flat_map(|c| [c, ' ']).collect(),
+            "Kafka消息积压".repeat(1000),
+        ] {
+            let q = parse(&text, false);
+            assert!(q.terms.len() <= MAX_TERMS);
+            for split in [false, true] {
+                let t = tiers(&q, split);
+                assert!(t.len() <= 4, "{} tiers", t.len());
+                for (_, e) in &t {
+                    // Phrases (quoted groups) and tokens inside them are bounded.
+                    let phrases = e.matches('"').count() / 2;
+                    assert!(phrases <= MAX_UNITS.max(MAX_TERMS), "{phrases} phrases");
+                    assert!(
+                        e.split(' ').count() <= 2 * MAX_QUERY_CHARS,
+                        "{} tokens",
+                        e.len()
+                    );
+                }
+                assert!(needles(&q, split).len() <= MAX_QUERY_CHARS + MAX_UNITS);
+            }
+        }
+        // And it still searches, as text.
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let res = search(store.conn(), &Request::new(&"数据".repeat(5000))).unwrap();
+        assert_eq!(res.total, 0);
     }
 
     #[test]

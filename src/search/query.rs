@@ -69,10 +69,18 @@ fn words(input: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// A query is read up to this many characters; the rest is ignored (README: search). Planning
+/// is then bounded whatever is pasted: at most [`MAX_TERMS`] terms of at most this much text.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Text terms beyond this many are ignored (filters and exclusions are bounded by the length).
+pub const MAX_TERMS: usize = 16;
+
 /// Parses a query; `typing` marks input still being typed (its last Latin word is a prefix).
+/// Linear in the input's length, and only its first [`MAX_QUERY_CHARS`] characters count.
 pub fn parse(input: &str, typing: bool) -> Query {
     let input: String = input
         .chars()
+        .take(MAX_QUERY_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let mut q = Query::default();
@@ -110,6 +118,9 @@ pub fn parse(input: &str, typing: bool) -> Query {
             if handled {
                 continue;
             }
+        }
+        if q.terms.len() >= MAX_TERMS {
+            continue;
         }
         q.terms.push(Term {
             text: word,
@@ -229,7 +240,30 @@ mod tests {
         for s in [
             "\"abc", "a\"b", "(", "NEAR(", "^", "*", ":", " ", "\0", "\u{1b}", "a\nb",
         ] {
-            let _ = parse(s, true);
+            let q = parse(s, true);
+            // Every character that is not syntax stays text: nothing is lost or becomes SQL.
+            let kept: String = q.terms.iter().map(|t| t.text.as_str()).collect();
+            assert!(q.excluded.is_empty() && q.tags.is_empty(), "{s:?}: {q:?}");
+            for c in s
+                .chars()
+                .filter(|c| !c.is_control() && !c.is_whitespace() && *c != '"')
+            {
+                assert!(kept.contains(c), "{s:?} lost {c:?}: {q:?}");
+            }
         }
+    }
+
+    #[test]
+    fn long_queries_are_bounded() {
+        // 10,000 characters of 数据 (the attack of issue 11.5): one term of the first 256.
+        let q = parse(&"数据".repeat(5000), false);
+        assert_eq!(q.terms.len(), 1);
+        assert_eq!(q.terms[0].text.chars().count(), MAX_QUERY_CHARS);
+        // 5,000 words: at most MAX_TERMS terms, from the first MAX_QUERY_CHARS characters.
+        let q = parse(&"数据 ".repeat(5000), false);
+        assert_eq!(q.terms.len(), MAX_TERMS);
+        let q = parse(&"-备份 tag:x ".repeat(2000), false);
+        let words = q.excluded.len() + q.tags.len();
+        assert!(words <= MAX_QUERY_CHARS / 4, "{words}");
     }
 }

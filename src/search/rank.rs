@@ -17,8 +17,10 @@
 //!
 //! `bm25()` also looks up each matching row's length in the index's `fts_docsize` table (a
 //! B-tree search per row, a fifth of the ranking time). `zk_rank` reads the lengths from a
-//! table of every document's length that [`refresh_lengths`] keeps per connection (4 bytes an
-//! article, read in about 3 ms for 100,000), reloaded whenever the store has changed.
+//! table of every document's length that [`refresh_lengths`] keeps per connection, loaded from
+//! the one row import saves ([`crate::index::lengths`]; reading the 100,000 rows of
+//! `fts_docsize` instead took 30 ms, most of a one-shot `zhiku search`), reloaded whenever the
+//! store has changed.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, c_int, c_void};
@@ -26,6 +28,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rusqlite::{Connection, ffi};
+
+use crate::index::lengths::NO_LENGTH;
 
 /// BM25 parameters, as in FTS5's `bm25()`.
 const K1: f64 = 1.2;
@@ -138,50 +142,16 @@ pub struct Lengths {
     /// `PRAGMA data_version` and this connection's total changes when it was read: either
     /// moves when the store is written, by another connection or by this one.
     version: (i64, i64),
-    /// Lengths by row id: a vector from the smallest id when ids are dense, else sorted pairs.
+    /// Lengths by row id, from the smallest id (empty when none are saved).
     first: i64,
     dense: Vec<u32>,
-    sparse: Vec<(i64, u32)>,
 }
-
-/// A length the dense vector does not have.
-const NO_LENGTH: u32 = u32::MAX;
 
 impl Lengths {
     fn get(&self, id: i64) -> Option<u32> {
-        if !self.dense.is_empty() {
-            let i = usize::try_from(id.checked_sub(self.first)?).ok()?;
-            return self.dense.get(i).copied().filter(|&n| n != NO_LENGTH);
-        }
-        self.sparse
-            .binary_search_by_key(&id, |p| p.0)
-            .ok()
-            .map(|i| self.sparse[i].1)
+        let i = usize::try_from(id.checked_sub(self.first)?).ok()?;
+        self.dense.get(i).copied().filter(|&n| n != NO_LENGTH)
     }
-}
-
-/// The sum of the varints in an `fts_docsize` blob: the document's tokens in all columns.
-fn blob_tokens(mut b: &[u8]) -> Option<u32> {
-    let mut total: u32 = 0;
-    while !b.is_empty() {
-        // SQLite's varint: 7 bits a byte, big-endian, high bit set on all but the last byte.
-        let mut v: u64 = 0;
-        let mut used = 0;
-        for (i, &byte) in b.iter().enumerate().take(9) {
-            used = i + 1;
-            if i == 8 {
-                v = (v << 8) | u64::from(byte);
-                break;
-            }
-            v = (v << 7) | u64::from(byte & 0x7f);
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        total = total.checked_add(u32::try_from(v).ok()?)?;
-        b = &b[used..];
-    }
-    Some(total)
 }
 
 /// The name of the connection's [`Lengths`] slot (SQLite client data).
@@ -222,33 +192,14 @@ pub fn refresh_lengths(conn: &Connection) -> rusqlite::Result<()> {
     {
         return Ok(());
     }
-    let mut pairs: Vec<(i64, u32)> = Vec::new();
-    let mut st = conn.prepare_cached("SELECT id, sz FROM fts_docsize ORDER BY id")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let sz = r.get_ref(1)?.as_blob_or_null()?.unwrap_or_default();
-        if let Some(n) = blob_tokens(sz) {
-            pairs.push((id, n));
-        }
-    }
-    let first = pairs.first().map_or(0, |p| p.0);
-    let span = pairs.last().map_or(0, |p| p.0 - first + 1);
-    let (dense, sparse) = if span > 0 && span <= 4 * pairs.len() as i64 + 1024 {
-        let mut v = vec![NO_LENGTH; span as usize];
-        for (id, n) in pairs {
-            v[(id - first) as usize] = n.min(NO_LENGTH - 1);
-        }
-        (v, Vec::new())
-    } else {
-        (Vec::new(), pairs)
-    };
+    // The lengths import saved, when they are still those of the index; otherwise none, and
+    // `zk_rank` asks FTS5 for each row's length (a store another writer changed).
+    let (first, dense) = crate::index::lengths::load(conn)?.unwrap_or_default();
     if let Ok(mut l) = slot.try_borrow_mut() {
         *l = Some(Arc::new(Lengths {
             version,
             first,
             dense,
-            sparse,
         }));
     }
     Ok(())
@@ -615,6 +566,7 @@ mod tests {
 
     #[test]
     fn varints_are_summed() {
+        use crate::index::lengths::blob_tokens;
         assert_eq!(blob_tokens(&[]), Some(0));
         assert_eq!(blob_tokens(&[3, 0, 1, 0x7f]), Some(131));
         // 300 = 0b10_0101100: 0x82 0x2c.
@@ -643,6 +595,10 @@ mod tests {
         let conn = s.conn();
         let plan = plan(vec![Some(0)], vec![]);
         let before = ranks(conn, "\"kafka\"", &plan, "0");
+        // Nothing saved: no table, and FTS5's own lengths.
+        refresh_lengths(conn).unwrap();
+        assert!(loaded(conn).dense.is_empty());
+        crate::index::lengths::save(conn).unwrap();
         refresh_lengths(conn).unwrap();
         let l = loaded(conn);
         assert_eq!(
@@ -650,15 +606,20 @@ mod tests {
             (Some(11), Some(4), Some(28), None)
         );
         assert_eq!(ranks(conn, "\"kafka\"", &plan, "0"), before);
-        // A new row: the table is read again, and the new row scores as bm25 says.
+        // A new row the saved lengths do not know: they are stale and not used; the new row
+        // scores as bm25 says.
         conn.execute(
             "INSERT INTO fts(rowid, title, tags, author, body) VALUES (1000000, '', '', '', 'kafka')",
             [],
         )
         .unwrap();
         refresh_lengths(conn).unwrap();
-        let l = loaded(conn);
-        assert!(l.dense.is_empty() && l.get(1_000_000) == Some(1) && l.get(40) == Some(28));
+        assert!(loaded(conn).dense.is_empty());
+        assert_proportional(&ranks(conn, "\"kafka\"", &plan, BM25));
+        // Saved again: ids too sparse for a vector, so none are kept, and scores still agree.
+        crate::index::lengths::save(conn).unwrap();
+        refresh_lengths(conn).unwrap();
+        assert!(loaded(conn).dense.is_empty());
         assert_proportional(&ranks(conn, "\"kafka\"", &plan, BM25));
     }
 
