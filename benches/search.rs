@@ -378,7 +378,7 @@ fn report(
         println!(
             "{:<40} {:>7} {:>5} {:>5} {:>7} {:>8.3} {:>8.3} {:<6} {:>9} {:>7}",
             pad(&r.id, 40),
-            a.total_label(),
+            zhiku::present::total(a),
             a.hits.len(),
             tiers(a),
             s.len(),

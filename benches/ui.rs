@@ -47,7 +47,7 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("ui.db");
     std::fs::copy(&built, &db).expect("copy the bench store");
-    let total = zhiku::search::engine::group(n);
+    let total = zhiku::present::count(n);
     println!("ui bench: {n} articles, 120×40 pseudo-terminal, {}", BIN);
 
     let mut first = Vec::new();

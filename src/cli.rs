@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::import::{self, ImportError, Source, record};
+use crate::present;
 use crate::search::{Request, Scope, search};
 use crate::store::{Access, Store, StoreError};
 use crate::text::sanitize::escape_for_terminal;
@@ -56,7 +57,7 @@ pub enum Command {
         #[arg(long)]
         path: bool,
         /// Print the commented default configuration
-        #[arg(long, name = "default")]
+        #[arg(long = "default", alias = "default-text")]
         default_text: bool,
     },
     /// Articles, tags, categories with counts, date range, store size and path
@@ -477,20 +478,15 @@ fn archive_cmd(db: &Option<PathBuf>, month: Option<String>) -> Result<ExitCode, 
             let res = crate::search::browse::list(&store, &kind, 20)?;
             let width = term_width(None);
             for h in res.hits {
-                let date: String = h
-                    .meta
-                    .published
-                    .as_deref()
-                    .unwrap_or("")
-                    .chars()
-                    .take(10)
-                    .collect();
-                let line = format!(
-                    "{date}  {}  [{}]",
-                    sanitize_line(&h.meta.title),
-                    sanitize_line(&h.meta.ext_id)
+                let date = h.meta.published.as_deref().map(present::date);
+                let left = format!(
+                    "{}  {}  ",
+                    date.unwrap_or_default(),
+                    sanitize_line(&h.meta.title)
                 );
-                writeln!(out, "{}", ellipsize(&line, width))?;
+                // The id is what `show` needs: the title is cut, never the id.
+                let id = format!("[{}]", sanitize_line(&h.meta.ext_id));
+                writeln!(out, "{}", present::keep_right(&left, &id, width))?;
             }
         }
     }
@@ -593,9 +589,7 @@ fn term_width(given: Option<usize>) -> usize {
                 .ok()
                 .and_then(|c| c.parse().ok())
                 .or_else(|| {
-                    ratatui::crossterm::terminal::size()
-                        .ok()
-                        .map(|(w, _)| w as usize)
+                    terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w as usize)
                 })
         })?
     };
@@ -687,11 +681,11 @@ fn search_cmd(
     writeln!(
         out,
         "{} 条结果 ⋅ {:.1} ms",
-        res.total_label(),
+        present::total(&res),
         res.elapsed.as_secs_f64() * 1000.0
     )?;
     for h in &res.hits {
-        let tags = h.meta.tag_labels();
+        let tags = present::tag_labels(&h.meta);
         writeln!(out)?;
         writeln!(
             out,
@@ -706,7 +700,7 @@ fn search_cmd(
         writeln!(
             out,
             "  {}",
-            ellipsize(&h.meta.meta_line(), width.saturating_sub(2))
+            ellipsize(&present::meta_line(&h.meta), width.saturating_sub(2))
         )?;
         writeln!(out, "  id: {}", sanitize_line(&h.meta.ext_id))?;
     }
@@ -730,10 +724,10 @@ fn print_article(a: &crate::store::Article, width: usize) -> Result<ExitCode, Cl
     for line in crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), width) {
         writeln!(out, "{line}")?;
     }
-    writeln!(out, "{}", a.meta.meta_line())?;
-    let tags = a.meta.tag_labels();
+    writeln!(out, "{}", present::meta_line(&a.meta))?;
+    let tags = present::tag_labels(&a.meta);
     writeln!(out, "{tags}  id: {}\n", sanitize_line(&a.meta.ext_id))?;
-    let mut doc = crate::ui::document::Document::new(&a.body, &[]);
+    let mut doc = crate::doc::Document::new(&a.body, &[]);
     doc.layout(width);
     for line in doc.plain_lines() {
         writeln!(out, "{}", line.trim_end())?;

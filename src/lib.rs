@@ -1,13 +1,16 @@
 //! zhiku (知库): a terminal reader for a local library of Chinese technical articles.
 //!
-//! Only `ui` depends on ratatui; store, import, search and text are plain library code.
+//! Only `ui` depends on ratatui; store, import, search, text, the document model (`doc`) and
+//! the presentation helpers (`present`) are plain library code the command line shares.
 //! The one module with `unsafe` code is `search::rank` (an FTS5 auxiliary function).
 
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod doc;
 pub mod import;
 pub mod index;
+pub mod present;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -18,13 +18,13 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
 use unicode_width::UnicodeWidthChar;
+use zhiku::doc::Document;
 use zhiku::import::{Options, Source, import};
 use zhiku::search::{Request, search};
 use zhiku::store::Store;
 use zhiku::text::sanitize::{MAX_MARKS, is_bidi, is_width_changing, is_zero_width};
 use zhiku::text::str_width;
 use zhiku::ui::App;
-use zhiku::ui::document::Document;
 use zhiku::ui::render::draw;
 
 use common::pty::{BIN, isolate};
@@ -344,8 +344,14 @@ fn a_2_mb_line_is_wrapped_once_per_width_and_only_visible_lines_are_drawn() {
             "re-wrapped at the same width: {again:?} (first {first:?})"
         );
         let theme = zhiku::ui::theme::Theme::default();
-        assert_eq!(d.view(lines - 10, 30, &theme).len(), 10);
-        assert_eq!(d.view(lines / 2, 30, &theme).len(), 30);
+        assert_eq!(
+            zhiku::ui::docview::lines(&d, lines - 10, 30, &theme).len(),
+            10
+        );
+        assert_eq!(
+            zhiku::ui::docview::lines(&d, lines / 2, 30, &theme).len(),
+            30
+        );
     }
 
     // In the reader: frames after the first draw only the visible lines, wherever they are.

@@ -320,7 +320,7 @@ fn broad_queries_rank_title_hits_first_then_newest() {
     let r = import(&mut s, vec![src], Options::default()).unwrap();
     assert_eq!(r.inserted, 10_100);
     let res = search(s.conn(), &Request::new("数据")).unwrap();
-    assert_eq!(res.total_label(), "10,000+");
+    assert_eq!(zhiku::present::total(&res), "10,000+");
     assert_eq!(res.hits.len(), 50);
     let title_hits = res
         .hits

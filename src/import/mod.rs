@@ -554,7 +554,7 @@ impl Progress {
     fn new(total: u64, enabled: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}")
+            ProgressStyle::with_template(crate::present::IMPORT_PROGRESS)
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );

@@ -110,30 +110,6 @@ pub struct Results {
     pub elapsed: Duration,
 }
 
-impl Results {
-    /// "1,234" or "10,000+".
-    pub fn total_label(&self) -> String {
-        if self.total >= COUNT_CAP {
-            format!("{}+", group(BROAD))
-        } else {
-            group(self.total)
-        }
-    }
-}
-
-/// Formats a count with thousands separators.
-pub fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The FTS5 phrase for a piece of text, or `None` when it has no searchable characters.
 /// Tokens contain only letters, digits and CJK, so quoting them is always safe.
 fn phrase(text: &str, prefix: bool) -> Option<String> {
@@ -1321,16 +1297,5 @@ mod tests {
             interrupted > 0 && ok + interrupted == 240,
             "{ok} {interrupted}"
         );
-    }
-
-    #[test]
-    fn counts_are_grouped() {
-        assert_eq!(group(1284), "1,284");
-        assert_eq!(group(12), "12");
-        let r = Results {
-            total: COUNT_CAP,
-            ..Default::default()
-        };
-        assert_eq!(r.total_label(), "10,000+");
     }
 }

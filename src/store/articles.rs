@@ -76,31 +76,6 @@ pub struct ArticleMeta {
     pub bookmarked: bool,
 }
 
-impl ArticleMeta {
-    /// `2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流`, sanitised: the line under a title everywhere.
-    pub fn meta_line(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(p) = &self.published {
-            parts.push(p.chars().take(10).collect::<String>());
-        }
-        parts.push(format!("{} 阅读", self.views));
-        if let Some(a) = &self.author {
-            parts.push(crate::text::sanitize_line(a));
-        }
-        parts.join(" ⋅ ")
-    }
-
-    /// `[Redis][转载文章]`: the tags as the command line prints them.
-    pub fn tag_labels(&self) -> String {
-        self.tags.iter().map(|t| tag_label(t)).collect()
-    }
-}
-
-/// `[Redis]`: one tag as a sanitised chip label.
-pub fn tag_label(tag: &str) -> String {
-    format!("[{}]", crate::text::sanitize_line(tag))
-}
-
 /// A whole article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {

@@ -9,12 +9,12 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::document::Document;
 use super::keymap::{Action, Keymap};
 use super::palette::{Entry, Palette};
 use super::site::{Effect, Picker, View};
 use super::theme::Theme;
 use super::worker::{Job, Reply};
+use crate::doc::Document;
 use crate::search::{Request, Results, Scope, Sort};
 use crate::store::{Article, Tree};
 

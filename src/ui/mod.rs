@@ -5,7 +5,7 @@
 
 pub mod app;
 pub mod config;
-pub mod document;
+pub mod docview;
 pub mod keymap;
 pub mod palette;
 pub mod render;

@@ -184,7 +184,7 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
     } else {
         info.push_str(&format!(
             "{sep}{} {}",
-            app.results.total_label(),
+            crate::present::total(&app.results),
             s::RESULTS_UNIT
         ));
         if wide {
@@ -195,7 +195,7 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
         }
     }
     if app.sort != crate::search::Sort::Relevance {
-        info.push_str(&format!("{sep}{}", super::site::sort_label(app.sort)));
+        info.push_str(&format!("{sep}{}", crate::present::sort_label(app.sort)));
     }
     if app.read_only {
         info.push_str(&format!("{sep}{}", s::READ_ONLY));
@@ -282,7 +282,7 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
         let text = format!(
             "{marker}{} ({})",
             sanitize_line(label),
-            crate::search::engine::group(count as usize)
+            crate::present::count(count as usize)
         );
         let pad = w.saturating_sub(str_width(&text));
         lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
@@ -299,7 +299,7 @@ fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, St
             if selected == Some(i) {
                 st = st.add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED);
             }
-            (crate::store::articles::tag_label(t), st)
+            (crate::present::tag_label(t), st)
         })
         .collect()
 }
@@ -309,7 +309,7 @@ fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, St
 fn chip_hits(hits: &mut Vec<(Rect, String)>, tags: &[String], row: Rect, gap: u16) {
     let mut x = row.x;
     for t in tags {
-        let cw = str_width(&crate::store::articles::tag_label(t)) as u16;
+        let cw = str_width(&crate::present::tag_label(t)) as u16;
         if x + cw <= row.x + row.width {
             hits.push((Rect::new(x, row.y, cw, 1), t.clone()));
         }
@@ -399,7 +399,10 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             bg,
         ));
         lines.push(pad_line(
-            fit(vec![(h.meta.meta_line(), bg.patch(app.theme.meta))], w),
+            fit(
+                vec![(crate::present::meta_line(&h.meta), bg.patch(app.theme.meta))],
+                w,
+            ),
             w,
             bg,
         ));
@@ -454,7 +457,10 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     } else {
         vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
     };
-    header.push(fit(vec![(a.meta.meta_line(), app.theme.meta)], w));
+    header.push(fit(
+        vec![(crate::present::meta_line(&a.meta), app.theme.meta)],
+        w,
+    ));
     let tag_row = inner.y + header.len() as u16;
     let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
     chip_hits(
@@ -509,7 +515,7 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     let Some(doc) = app.doc.as_ref() else { return };
     let max = doc.visual.len().saturating_sub(body.height as usize);
     app.scroll = app.scroll.min(max);
-    let lines = doc.view(app.scroll, body.height as usize, &app.theme);
+    let lines = super::docview::lines(doc, app.scroll, body.height as usize, &app.theme);
     f.render_widget(Paragraph::new(lines), body);
 }
 

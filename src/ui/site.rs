@@ -59,16 +59,6 @@ pub struct Picker {
     pub selected: usize,
 }
 
-/// The sort order's label for the search line.
-pub fn sort_label(s: Sort) -> &'static str {
-    match s {
-        Sort::Relevance => "相关度",
-        Sort::Newest => "最新",
-        Sort::MostViewed => "最多阅读",
-        Sort::Oldest => "最早",
-    }
-}
-
 /// The article as Markdown with its front matter, as `Y` copies it; sanitised like everything
 /// shown, so no escape sequence travels to wherever it is pasted.
 pub fn article_markdown(a: &Article) -> String {
@@ -140,7 +130,7 @@ impl App {
                     Sort::MostViewed => Sort::Oldest,
                     Sort::Oldest => Sort::Relevance,
                 };
-                self.say(format!("排序: {}", sort_label(self.sort)));
+                self.say(format!("排序: {}", crate::present::sort_label(self.sort)));
                 self.requery(false);
             }
             Action::Bookmark => match self.target_id() {

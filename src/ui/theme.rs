@@ -2,7 +2,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::document::Kind;
+use crate::doc::Kind;
 
 #[derive(Debug, Clone)]
 pub struct Theme {

@@ -1,0 +1,187 @@
+//! How data is shown, for the command line and the reader alike: meta lines, tag labels,
+//! counts, dates, sort names and excerpts fitted to a width. Pure: no terminal, no database;
+//! every string that came from an article is sanitised here.
+
+use std::ops::Range;
+
+use crate::search::{BROAD, COUNT_CAP, Results, Sort};
+use crate::store::ArticleMeta;
+use crate::text::width::{ellipsize, suffix_start_for_width};
+use crate::text::{sanitize_line, str_width};
+
+/// The mark beside a bookmarked article's title.
+pub const BOOKMARK_MARK: &str = "★";
+
+/// The import progress bar (indicatif's template language).
+pub const IMPORT_PROGRESS: &str = "{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}";
+
+/// `1,284`: a count with thousands separators.
+pub fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1,234" or "10,000+": how many articles results answer, capped as search counts them.
+pub fn total(res: &Results) -> String {
+    if res.total >= COUNT_CAP {
+        format!("{}+", count(BROAD))
+    } else {
+        count(res.total)
+    }
+}
+
+/// `2024-07-28`: the day of a stored timestamp.
+pub fn date(stamp: &str) -> String {
+    sanitize_line(&stamp.chars().take(10).collect::<String>())
+}
+
+/// `2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流`, sanitised: the line under a title everywhere.
+pub fn meta_line(m: &ArticleMeta) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &m.published {
+        parts.push(date(p));
+    }
+    parts.push(format!("{} 阅读", m.views));
+    if let Some(a) = &m.author {
+        parts.push(sanitize_line(a));
+    }
+    parts.join(" ⋅ ")
+}
+
+/// `[Redis]`: one tag as a sanitised chip label.
+pub fn tag_label(tag: &str) -> String {
+    format!("[{}]", sanitize_line(tag))
+}
+
+/// `[Redis][转载文章]`: an article's tags as the command line prints them.
+pub fn tag_labels(m: &ArticleMeta) -> String {
+    m.tags.iter().map(|t| tag_label(t)).collect()
+}
+
+/// The sort order's name.
+pub fn sort_label(s: Sort) -> &'static str {
+    match s {
+        Sort::Relevance => "相关度",
+        Sort::Newest => "最新",
+        Sort::MostViewed => "最多阅读",
+        Sort::Oldest => "最早",
+    }
+}
+
+/// A line of `width` columns: `left`, cut first, and `right`, which is never cut unless it
+/// alone is wider than the line (ids, counts).
+pub fn keep_right(left: &str, right: &str, width: usize) -> String {
+    let rw = str_width(right);
+    if rw >= width {
+        return ellipsize(right, width);
+    }
+    format!("{}{right}", ellipsize(left, width - rw))
+}
+
+/// An excerpt window (as search returns it, wider than any pane) cut to `width` columns the
+/// way search cuts excerpts: a quarter of the width before the first match, `⋯` where text
+/// was cut. Returns the text and the matches inside it.
+pub fn fit_excerpt(
+    text: &str,
+    matches: &[Range<usize>],
+    width: usize,
+) -> (String, Vec<Range<usize>>) {
+    let first = matches.first().map_or(0, |m| m.start).min(text.len());
+    let (lead, body_from) = if text.starts_with('⋯') {
+        ("⋯", '⋯'.len_utf8())
+    } else {
+        ("", 0)
+    };
+    let before = &text[body_from..first.max(body_from)];
+    let cut = body_from + suffix_start_for_width(before, width / 4);
+    let front = if cut > body_from || (!lead.is_empty() && width > 1) {
+        "⋯"
+    } else {
+        ""
+    };
+    let room = width.saturating_sub(str_width(front));
+    let rest = ellipsize(&text[cut..], room);
+    let out = format!("{front}{rest}");
+    let shift = front.len() as isize - cut as isize;
+    let kept = rest.trim_end_matches('⋯').len().min(rest.len());
+    let ranges = matches
+        .iter()
+        .filter(|m| m.start >= cut && m.end <= cut + kept)
+        .map(|m| {
+            let s = (m.start as isize + shift) as usize;
+            s..s + m.len()
+        })
+        .collect();
+    (out, ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ArticleId;
+
+    fn meta() -> ArticleMeta {
+        ArticleMeta {
+            id: ArticleId(1),
+            ext_id: "s-001".into(),
+            title: "标题".into(),
+            author: Some("山涧\u{202e}溪流".into()),
+            category: "数据库".into(),
+            tags: vec!["Redis".into(), "转载\u{1b}[31m文章".into()],
+            published: Some("2024-07-28T10:00:00+08:00".into()),
+            views: 431,
+            read_count: 0,
+            bookmarked: false,
+        }
+    }
+
+    #[test]
+    fn counts_group_and_cap() {
+        assert_eq!(count(1284), "1,284");
+        assert_eq!(count(12), "12");
+        assert_eq!(count(1_000_000), "1,000,000");
+        let r = Results {
+            total: COUNT_CAP,
+            ..Default::default()
+        };
+        assert_eq!(total(&r), "10,000+");
+    }
+
+    #[test]
+    fn meta_line_and_tags_are_sanitised() {
+        let m = meta();
+        assert_eq!(meta_line(&m), "2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流");
+        assert_eq!(tag_labels(&m), "[Redis][转载文章]");
+    }
+
+    #[test]
+    fn keep_right_never_cuts_the_right_part() {
+        let l = keep_right("2023-01-05  一个很长很长很长的标题  ", "[s-0042]", 30);
+        assert!(l.ends_with("[s-0042]"), "{l}");
+        assert!(str_width(&l) <= 30);
+        assert_eq!(keep_right("ab", "[x]", 10), "ab[x]");
+    }
+
+    #[test]
+    fn an_excerpt_window_fits_any_width_and_keeps_its_match() {
+        let text = format!("{}故障恢复{}", "前文".repeat(40), "后文".repeat(60));
+        let m = text.find("故障恢复").unwrap();
+        let ranges: Vec<Range<usize>> = std::iter::once(m..m + "故障恢复".len()).collect();
+        for w in [12, 20, 37, 60, 200] {
+            let (out, r) = fit_excerpt(&text, &ranges, w);
+            assert!(str_width(&out) <= w, "{w}: {out}");
+            assert_eq!(r.len(), 1, "{w}: {out}");
+            assert_eq!(&out[r[0].clone()], "故障恢复");
+            assert!(out.starts_with('⋯'));
+        }
+        let (out, r) = fit_excerpt("短文本", &[], 40);
+        assert_eq!((out.as_str(), r.len()), ("短文本", 0));
+    }
+}
