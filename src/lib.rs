@@ -13,3 +13,4 @@ pub mod store;
 pub mod taxonomy;
 pub mod text;
 pub mod ui;
+pub mod web;
