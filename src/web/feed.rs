@@ -63,11 +63,16 @@ pub fn parse(bytes: &[u8], charset_header: Option<&str>, url: &Url) -> Result<Pa
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    let feed = parser.parse(text.as_bytes()).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(k) => format!("not a feed: {k}"),
-        feed_rs::parser::ParseFeedError::XmlReader(e) => format!("invalid XML: {e}"),
-        feed_rs::parser::ParseFeedError::JsonSerde(e) => format!("invalid JSON Feed: {e}"),
-        other => format!("not a feed: {other}"),
+    let feed = parser.parse(text.as_bytes()).map_err(|e| {
+        if let Some(xml) = xml_error(&text) {
+            return xml;
+        }
+        match e {
+            feed_rs::parser::ParseFeedError::ParseError(k) => format!("not a feed: {k}"),
+            feed_rs::parser::ParseFeedError::XmlReader(e) => format!("invalid XML: {e}"),
+            feed_rs::parser::ParseFeedError::JsonSerde(e) => format!("invalid JSON Feed: {e}"),
+            other => format!("not a feed: {other}"),
+        }
     })?;
     let title = feed
         .title
@@ -102,11 +107,7 @@ pub fn parse(bytes: &[u8], charset_header: Option<&str>, url: &Url) -> Result<Pa
         let content_html = e
             .content
             .as_ref()
-            .and_then(|c| {
-                c.body
-                    .as_ref()
-                    .map(|b| as_html(c.content_type.as_ref(), b))
-            })
+            .and_then(|c| c.body.as_ref().map(|b| as_html(c.content_type.as_ref(), b)))
             .filter(|s| !s.trim().is_empty());
         let html = content_html.or(summary_html.clone()).unwrap_or_default();
         let basis = format!(
@@ -132,7 +133,10 @@ pub fn parse(bytes: &[u8], charset_header: Option<&str>, url: &Url) -> Result<Pa
             dups += 1;
             continue;
         }
-        let date = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.fixed_offset());
+        // feed-rs keeps the instant, not the offset: shown in China's, as imports are.
+        let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
+            d.map(|d| d.with_timezone(&crate::import::record::china_offset()))
+        };
         items.push(Item {
             key,
             key_kind,
@@ -207,6 +211,21 @@ fn plain_to_html(s: &str) -> String {
             )
         })
         .collect()
+}
+
+/// Where XML text stops being well-formed (for a clearer report than "no root element").
+fn xml_error(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let mut r = quick_xml::Reader::from_str(text);
+    loop {
+        match r.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(format!("invalid XML at byte {}: {e}", r.error_position())),
+        }
+    }
 }
 
 /// `<?xml version="1.0" encoding="GBK"?>` → `<?xml version="1.0"?>`.
