@@ -151,7 +151,14 @@ fn saved_pages_import_with_their_original_url() {
         export.contains("```dockerfile\\nFROM golang:1.22 AS build"),
         "{export}"
     );
-    assert!(export.contains("MySQL 索引下推详解"), "{export}");
+    assert!(
+        export.contains("\"title\":\"MySQL 索引下推详解\""),
+        "{export}"
+    );
+    assert!(
+        export.contains("\"title\":\"Docker 镜像瘦身实践\""),
+        "{export}"
+    );
     assert!(!export.contains("推荐文章"));
     // Imported again: updated in place.
     let again = env.import(&[&dir]);

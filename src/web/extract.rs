@@ -36,6 +36,11 @@ pub enum ExtractError {
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Page, ExtractError> {
     let doc = Document::from(html);
     let canonical = canonical_of(&doc, url);
+    let h1 = doc.select("h1").nodes().first().map(|n| {
+        crate::text::plain::collapse_spaces(&n.text())
+            .trim()
+            .to_owned()
+    });
     let base = url.or(canonical.as_ref());
     let cfg = dom_smoothie::Config {
         // Classes carry code languages (`language-rust`); the converter reads nothing else.
@@ -59,7 +64,14 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Page, ExtractError> {
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
     };
-    let title = clean(Some(article.title)).unwrap_or_default();
+    let mut title = clean(Some(article.title)).unwrap_or_default();
+    // `标题_分类_博客园`, `标题-CSDN博客`: Readability cuts only ` - ` and ` | ` suffixes; the
+    // page's own heading, when the title starts with it, is the title without the site.
+    if let Some(h) = h1.filter(|h| h.chars().count() >= 4 && title.len() > h.len()) {
+        if title.starts_with(&h) {
+            title = h;
+        }
+    }
     Ok(Page {
         title,
         author: clean(article.byline),
