@@ -78,6 +78,12 @@ pub enum Command {
         #[arg(long)]
         width: Option<usize>,
     },
+    /// Fetch web pages and store their readable part as articles (again: updated in place)
+    Add(crate::web::cli::AddArgs),
+    /// Follow feeds: add, list, rm, import and export OPML
+    Feed(crate::web::cli::FeedArgs),
+    /// Fetch every feed followed and store its new and changed items
+    Fetch(crate::web::cli::FetchArgs),
     /// Print one article as plain text
     Show {
         /// The article's id (as `search` and `export` print it)
@@ -180,6 +186,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             search_cmd(&a.db, &a.query.join(" "), a.limit, a.json, a.width)
         }
         Some(Command::Show { id, width }) => show_cmd(&cli.db, &id, width),
+        Some(Command::Add(args)) => crate::web::cli::add(&cli.db, args),
+        Some(Command::Feed(args)) => crate::web::cli::feed(&cli.db, args),
+        Some(Command::Fetch(args)) => crate::web::cli::fetch_cmd(&cli.db, args),
     }
 }
 

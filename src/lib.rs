@@ -17,3 +17,4 @@ pub mod store;
 pub mod taxonomy;
 pub mod text;
 pub mod ui;
+pub mod web;

@@ -4,6 +4,7 @@
 //! `strict` the first rejection rolls the whole run back. A failure of the store itself (disk
 //! full, killed process) leaves the store exactly as it was before the run.
 
+pub mod html;
 pub mod markdown;
 pub mod read;
 pub mod record;
@@ -226,7 +227,9 @@ fn collect(p: &Path, explicit: bool, out: &mut Vec<Source>, errs: &mut Vec<Rejec
         errs.push(Rejection {
             path: name,
             line: 0,
-            reason: "unknown format (expected .jsonl, .ndjson, .json, .md or .markdown)".into(),
+            reason:
+                "unknown format (expected .jsonl, .ndjson, .json, .md, .markdown, .html or .htm)"
+                    .into(),
         });
     }
 }
@@ -266,6 +269,7 @@ enum Format {
     Lines,
     Json,
     Markdown,
+    Html,
 }
 
 fn format_of(name: &str) -> Option<Format> {
@@ -274,6 +278,7 @@ fn format_of(name: &str) -> Option<Format> {
         "jsonl" | "ndjson" => Some(Format::Lines),
         "json" => Some(Format::Json),
         "md" | "markdown" => Some(Format::Markdown),
+        "html" | "htm" => Some(Format::Html),
         _ => None,
     }
 }
@@ -386,6 +391,12 @@ impl Run<'_> {
                 });
             }
         };
+        if fmt == Format::Html {
+            self.progress.advance(data.len() as u64);
+            // Saved pages come in any charset: html::parse decodes them itself.
+            let r = html::parse(&data, name, self.opts.tz);
+            return self.outcome(name, 0, r);
+        }
         let decoded;
         let text = match utf16 {
             Some(enc) => match read::decode_utf16(&data, enc) {

@@ -1,6 +1,7 @@
 //! The SQLite article store: opening (and refusing what is not ours), schema, articles, tree.
 
 pub(crate) mod articles;
+pub mod feeds;
 mod schema;
 mod tree;
 pub mod user;

@@ -7,7 +7,7 @@ use crate::taxonomy::{OTHER, taxonomy};
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 7;
 /// Position given to tags that are not in the taxonomy (sorted after it, by name).
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
@@ -99,6 +99,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if version < 5 {
         v5_persisted_lengths(&tx)?;
     }
+    if version < 7 {
+        v7_feeds(&tx)?;
+    }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()
 }
@@ -110,6 +113,37 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 fn v5_persisted_lengths(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(crate::index::lengths::TABLE_SQL)?;
     crate::index::lengths::save(tx)
+}
+
+/// Version 7: the feeds `zhiku feed add` follows, and which of their items have been stored
+/// (the key is the item's guid, else its link, else a hash of its content; `hash` tells an
+/// item changed since it was stored). Removing a feed forgets its items, never the articles.
+fn v7_feeds(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        r#"
+CREATE TABLE IF NOT EXISTS feeds(
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    category TEXT,
+    tags TEXT NOT NULL DEFAULT '',
+    full_text INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    added_at TEXT NOT NULL,
+    last_fetch TEXT,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS feed_items(
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    hash TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY(feed_id, key)
+) WITHOUT ROWID;
+"#,
+    )
 }
 
 fn seed_taxonomy(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod pty;
+pub mod web;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
