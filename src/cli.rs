@@ -62,6 +62,15 @@ pub enum Command {
     },
     /// Articles, tags, categories with counts, date range, store size and path
     Stats,
+    /// The category tree as the reader shows it, with counts (inferred tags counted apart)
+    Tree {
+        /// Also list empty built-in categories when config.toml hides them
+        #[arg(long)]
+        all: bool,
+    },
+    /// File every article again with the taxonomy in force (taxonomy.toml), keeping read
+    /// marks and bookmarks; the reader does this by itself when the taxonomy changed
+    Retag,
     /// Search like the reader does and print the results
     Search {
         /// The query: words, "phrases", -exclusions, tag: cat: author: since: until:
@@ -107,6 +116,9 @@ pub struct ImportArgs {
     /// Import the bundled sample library
     #[arg(long)]
     pub sample: bool,
+    /// Site address put before relative links (`/archives/…`), remembered for these paths
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 fn parse_tz(s: &str) -> Result<chrono::FixedOffset, String> {
@@ -137,12 +149,17 @@ pub fn default_db() -> Result<PathBuf, CliError> {
 /// Opens the store the command line names; the default store is created and filled with the
 /// sample library on first use.
 pub fn open_store(db: &Option<PathBuf>, access: Access) -> Result<Store, CliError> {
+    crate::taxonomy::cli::install()?;
+    let current = |mut s: Store| -> Result<Store, CliError> {
+        crate::taxonomy::cli::ensure_current(&mut s)?;
+        Ok(s)
+    };
     if let Some(p) = db {
-        return Ok(Store::open(p, access)?);
+        return current(Store::open(p, access)?);
     }
     let path = default_db()?;
     if path.exists() {
-        return Ok(Store::open(&path, access)?);
+        return current(Store::open(&path, access)?);
     }
     let mut store = Store::open(&path, Access::Write)?;
     import::import(
@@ -167,6 +184,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Command::Archive { month }) => archive_cmd(&cli.db, month),
         Some(Command::Config { path, default_text }) => config_cmd(path, default_text),
         Some(Command::Stats) => stats_cmd(&cli.db),
+        Some(Command::Tree { all }) => crate::taxonomy::cli::tree_cmd(&cli.db, all),
+        Some(Command::Retag) => crate::taxonomy::cli::retag_cmd(&cli.db),
         Some(Command::Search {
             query,
             limit,
@@ -214,6 +233,7 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
     let new_store =
         std::fs::metadata(&target).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let mut store = open_store(db, Access::Write)?;
+    let base_url = crate::taxonomy::cli::base_url(&store, &args.paths, args.base_url.as_deref())?;
     let mut sources: Vec<Source> = Vec::new();
     if args.sample {
         sources.extend(crate::sample::sources());
@@ -229,6 +249,7 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
         strict: args.strict,
         tz: args.tz.unwrap_or_else(record::china_offset),
         progress: std::io::stderr().is_terminal(),
+        base_url,
     };
     let result = import::import(&mut store, sources, opts);
     let report = match result {
@@ -429,10 +450,14 @@ fn write_export(store: &Store, user_state: bool, w: &mut dyn Write) -> Result<()
                 obj.insert("user_state".into(), v);
             }
         }
+        let source_tags = a.meta.source_tags();
         obj.insert("id".into(), a.meta.ext_id.into());
         obj.insert("title".into(), a.meta.title.into());
         obj.insert("body".into(), a.body.into());
-        obj.insert("tags".into(), a.meta.tags.into());
+        obj.insert("tags".into(), source_tags.into());
+        if !a.meta.inferred.is_empty() {
+            obj.insert("inferred_tags".into(), a.meta.inferred.clone().into());
+        }
         obj.insert("category".into(), a.meta.category.into());
         let mut put = |k: &str, v: Option<String>| {
             if let Some(v) = v {
@@ -528,6 +553,9 @@ fn config_cmd(path: bool, default_text: bool) -> Result<ExitCode, CliError> {
         "{}: {state}",
         escape_for_terminal(&p.display().to_string())
     )?;
+    if let Some(line) = crate::taxonomy::cli::check_user_file()? {
+        writeln!(out, "{line}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -556,7 +584,7 @@ fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
             &b[..10.min(b.len())]
         )?;
     }
-    writeln!(out, "categories")?;
+    writeln!(out, "categories (`zhiku tree` lists their tags)")?;
     for c in &tree.categories {
         let pad = 20usize.saturating_sub(str_width(&c.name));
         writeln!(
@@ -734,8 +762,23 @@ fn print_article(a: &crate::store::Article, width: usize) -> Result<ExitCode, Cl
         writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", present::meta_line(&a.meta))?;
-    let tags = present::tag_labels(&a.meta);
-    writeln!(out, "{tags}  id: {}\n", sanitize_line(&a.meta.ext_id))?;
+    let tags: String = a
+        .meta
+        .source_tags()
+        .iter()
+        .map(|t| present::tag_label(t))
+        .collect();
+    writeln!(out, "{tags}  id: {}", sanitize_line(&a.meta.ext_id))?;
+    if !a.meta.inferred.is_empty() {
+        let inferred: String = a
+            .meta
+            .inferred
+            .iter()
+            .map(|t| present::tag_label(t))
+            .collect();
+        writeln!(out, "推断标签 inferred: {inferred}")?;
+    }
+    writeln!(out, "分类 category: {}\n", sanitize_line(&a.meta.category))?;
     let mut doc = crate::doc::Document::new(&a.body, &[]);
     doc.layout(width);
     for line in doc.plain_lines() {

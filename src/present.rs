@@ -60,9 +60,19 @@ pub fn tag_label(tag: &str) -> String {
     format!("[{}]", sanitize_line(tag))
 }
 
-/// `[Redis][转载文章]`: an article's tags as the command line prints them.
+/// `[Redis][转载文章][~Java]`: an article's tags as the command line prints them, inferred
+/// ones marked with `~`.
 pub fn tag_labels(m: &ArticleMeta) -> String {
-    m.tags.iter().map(|t| tag_label(t)).collect()
+    m.tags
+        .iter()
+        .map(|t| {
+            if m.inferred.contains(t) {
+                tag_label(&format!("~{t}"))
+            } else {
+                tag_label(t)
+            }
+        })
+        .collect()
 }
 
 /// The sort order's name.
@@ -139,6 +149,7 @@ mod tests {
             views: 431,
             read_count: 0,
             bookmarked: false,
+            inferred: Vec::new(),
         }
     }
 

@@ -159,9 +159,9 @@ fn json_array_file_imports_each_element() {
     assert_eq!(a["tags"], json!(["Docker"]));
     let b = by_id(&all, "arr-2");
     assert_eq!(b["url"], "https://example.com/git-reflog");
-    // `categories` that is not a zhiku category becomes a tag.
-    assert_eq!(b["tags"], json!(["工具"]));
-    assert_eq!(b["category"], "其他");
+    // `categories` that is not a taxonomy category is the library's own category.
+    assert_eq!(b["tags"], json!([]));
+    assert_eq!(b["category"], "工具");
 }
 
 #[test]
@@ -211,8 +211,8 @@ fn hexo_nested_category_lists_and_comma_separated_tags() {
     env.import_ok(&[fixture("formats/hexo-nested.md")]);
     let all = env.export();
     let a = by_title(&all, "MySQL 索引下推");
-    // `- [数据库, mysql]` then `- 笔记`: the first zhiku category wins, the rest become tags
-    // (mysql folds into the MySQL tag already given).
+    // `- [数据库, mysql]` then `- 笔记`: the first path is the category (数据库, a taxonomy
+    // category), the names of the others become tags (mysql folds into the MySQL tag).
     assert_eq!(a["category"], "数据库");
     assert_eq!(a["tags"], json!(["索引", "MySQL", "性能", "笔记"]));
     assert_eq!(a["published"], "2023-07-01T08:00:00+08:00");
@@ -228,7 +228,8 @@ fn hugo_toml_front_matter() {
     assert_eq!(a["published"], "2024-01-02T03:04:05+08:00");
     assert_eq!(a["updated"], "2024-02-03T04:05:06+08:00");
     assert_eq!(a["author"], "小明");
-    assert_eq!(a["tags"], json!(["Hugo", "静态网站", "工具"]));
+    assert_eq!(a["tags"], json!(["Hugo", "静态网站"]));
+    assert_eq!(a["category"], "工具");
     assert_eq!(a["body"], "TOML 用 `+++` 包起来。\n");
 }
 
@@ -240,7 +241,8 @@ fn jekyll_front_matter() {
     let a = by_title(&all, "Jekyll 写作流程");
     assert_eq!(a["published"], "2024-02-03T10:20:30+08:00");
     assert_eq!(a["url"], "/2024/02/03/jekyll-post/");
-    assert_eq!(a["tags"], json!(["jekyll", "博客", "随笔"]));
+    assert_eq!(a["tags"], json!(["jekyll", "博客"]));
+    assert_eq!(a["category"], "随笔");
     assert_eq!(a["body"], "Jekyll 的文章文件名以日期开头。\n");
 }
 

@@ -1188,7 +1188,7 @@ pub fn self_check() -> Result<(), String> {
     let all: Vec<&str> = t
         .categories
         .iter()
-        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .flat_map(|c| c.tags.iter().map(|t| t.name.as_str()))
         .collect();
     for tag in TAG_POPULARITY {
         if !all.contains(tag) {

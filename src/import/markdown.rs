@@ -32,11 +32,31 @@ pub fn parse(text: &str, stem: &str, tz: chrono::FixedOffset) -> Result<NewArtic
         None => heading_title(body),
     };
     let mut meta = meta;
+    if fm_text_is_toml(text) {
+        hugo_categories(&mut meta);
+    }
     if !meta.contains_key("title") {
         let title = title_from_heading.unwrap_or_else(|| stem.to_owned());
         meta.insert("title".into(), Value::String(title));
     }
     to_article(&meta, Body::Given(&body), tz).map_err(|e| locate(e, fm_text))
+}
+
+fn fm_text_is_toml(text: &str) -> bool {
+    text.lines().next().is_some_and(|l| l.trim_end() == "+++")
+}
+
+/// Hugo (TOML front matter) lists an article's categories side by side, where Hexo's list is
+/// one path: `categories = ["Go", "Web"]` is two categories, the first the article's.
+fn hugo_categories(meta: &mut Map<String, Value>) {
+    for k in ["categories", "category"] {
+        if let Some(Value::Array(items)) = meta.get_mut(k) {
+            if items.iter().all(|i| !i.is_array()) {
+                let paths = items.drain(..).map(|i| Value::Array(vec![i])).collect();
+                *items = paths;
+            }
+        }
+    }
 }
 
 /// Finds the front-matter line of the field an error names (line 1 is the opening `---`).
@@ -189,7 +209,8 @@ mod tests {
     fn hexo_front_matter() {
         let a = p("---\ntitle: Kafka 消息积压\ndate: 2024-03-18 21:40:00\ntags: [kafka, 运维]\ncategories:\n- [java, 基础]\n---\n正文\n").unwrap();
         assert_eq!(a.title, "Kafka 消息积压");
-        assert_eq!(a.tags, ["Kafka", "运维", "Java", "基础"]);
+        assert_eq!(a.tags, ["kafka", "运维"]);
+        assert_eq!(a.category.as_deref(), Some("java/基础"));
         assert_eq!(a.body, "正文\n");
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
@@ -199,8 +220,10 @@ mod tests {
 
     #[test]
     fn hugo_toml_front_matter() {
-        let a = p("+++\ntitle = \"Hugo\"\ndate = 2024-01-02T03:04:05+08:00\ntags = [\"Docker\"]\n+++\n体\n").unwrap();
+        let a = p("+++\ntitle = \"Hugo\"\ndate = 2024-01-02T03:04:05+08:00\ntags = [\"Docker\"]\ncategories = [\"运维\", \"随笔\"]\n+++\n体\n").unwrap();
         assert_eq!(a.title, "Hugo");
+        assert_eq!(a.category.as_deref(), Some("运维"));
+        assert_eq!(a.tags, ["Docker", "随笔"]);
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
             "2024-01-02T03:04:05+08:00"

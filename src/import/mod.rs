@@ -37,11 +37,13 @@ pub enum Source {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub strict: bool,
     pub tz: FixedOffset,
     pub progress: bool,
+    /// Site address relative links (`/archives/…`) are resolved against (`--base-url`).
+    pub base_url: Option<String>,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             strict: false,
             tz: record::china_offset(),
             progress: false,
+            base_url: None,
         }
     }
 }
@@ -138,13 +141,14 @@ pub fn import(
         [FTS_HASH_BYTES],
     )
     .map_err(|e| StoreError::from_sqlite(&path, e))?;
+    let progress = Progress::new(total, opts.progress);
     let mut run = Run {
         tx,
         path: path.clone(),
         opts,
         now: articles::now_string(),
         report: Report::default(),
-        progress: Progress::new(total, opts.progress),
+        progress,
     };
     for r in early {
         run.reject(r)?;
@@ -302,7 +306,10 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn accept(&mut self, a: NewArticle) -> Result<(), ImportError> {
+    fn accept(&mut self, mut a: NewArticle) -> Result<(), ImportError> {
+        if let (Some(base), Some(url)) = (&self.opts.base_url, &a.url) {
+            a.url = Some(record::absolute_url(base, url));
+        }
         self.report.text_bytes += (a.title.len() + a.body.len()) as u64;
         match articles::upsert(&self.tx, &a, &self.now)
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?

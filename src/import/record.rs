@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde_json::{Map, Value};
 
 use crate::store::NewArticle;
-use crate::taxonomy::{OTHER, taxonomy};
+use crate::store::classify::MAX_SOURCE_CATEGORY;
 use crate::text::fold::normalize_stored;
 
 /// Why a record was rejected, and which field (for locating its line in front matter).
@@ -58,12 +58,15 @@ pub fn to_article(obj: &Map<String, Value>, body: Body, tz: FixedOffset) -> R<Ne
         return Err(FieldError::new("body", "empty"));
     }
     let mut tags = tag_list(obj)?;
-    let mut category = None;
-    for c in category_list(obj)? {
-        let t = taxonomy();
-        if category.is_none() && (t.category(&c).is_some() || c == OTHER) {
-            category = Some(c);
-        } else if !tags
+    // The first category (a path for Hexo's nested lists) is the article's; the names of any
+    // further ones are kept as tags. Classification (the store's) decides where it goes.
+    let mut paths = category_paths(obj)?.into_iter();
+    let category = paths.next().map(|p| {
+        let joined = p.join("/");
+        joined.chars().take(MAX_SOURCE_CATEGORY).collect::<String>()
+    });
+    for c in paths.flatten() {
+        if !tags
             .iter()
             .any(|x: &String| crate::text::fold_str(x) == crate::text::fold_str(&c))
         {
@@ -171,14 +174,52 @@ fn user_state(obj: &Map<String, Value>) -> R<Option<crate::store::UserState>> {
     }))
 }
 
+/// A tag as the source spelt it, made a one-line label: sanitised like display text, so escape
+/// sequences vanish and invisible characters cannot make two tags look alike (U+001F also
+/// separates tags). The taxonomy's spelling is applied when the article is filed.
 fn canonical_tag(t: &str) -> String {
-    // A tag is a one-line label: sanitised like display text, so escape sequences vanish and
-    // invisible characters cannot make two tags look alike (U+001F also separates tags).
-    let t = crate::text::sanitize_line(t);
-    match taxonomy().tag(&t) {
-        Some((name, _)) => name.to_owned(),
-        None => normalize_stored(t.trim()),
+    normalize_stored(crate::text::sanitize_line(t).trim())
+}
+
+/// `url` made absolute with `base` (`--base-url`): a link with a scheme stays as it is; one
+/// starting with `//` takes the base's scheme; any other is put after the base
+/// (`https://blog.example.com` + `/archives/12` → `https://blog.example.com/archives/12`).
+pub fn absolute_url(base: &str, url: &str) -> String {
+    let u = url.trim();
+    let has_scheme = u.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && s.as_bytes()[0].is_ascii_alphabetic()
+    });
+    if has_scheme || u.is_empty() {
+        return url.to_owned();
     }
+    let base = base.trim().trim_end_matches('/');
+    if let Some(rest) = u.strip_prefix("//") {
+        let scheme = base.split_once("://").map_or("https", |x| x.0);
+        return format!("{scheme}://{rest}");
+    }
+    format!(
+        "{base}/{}",
+        u.trim_start_matches("./").trim_start_matches('/')
+    )
+}
+
+/// Checks a `--base-url`: an http(s) address with a host, one line.
+pub fn check_base_url(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| format!("not a web address: {s:?} (use https://blog.example.com)"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) || t.len() > 2048 {
+        return Err(format!(
+            "not a web address: {s:?} (use https://blog.example.com)"
+        ));
+    }
+    Ok(t.trim_end_matches('/').to_owned())
 }
 
 fn first<'a>(obj: &'a Map<String, Value>, key: &str, aliases: &[&str]) -> Option<&'a Value> {
@@ -260,28 +301,54 @@ fn tag_list(obj: &Map<String, Value>) -> R<Vec<String>> {
     Ok(out)
 }
 
-/// Categories: a string, a list, or Hexo's nested lists, flattened in order.
-fn category_list(obj: &Map<String, Value>) -> R<Vec<String>> {
-    fn walk(v: &Value, out: &mut Vec<String>, depth: usize) -> R<()> {
+/// Categories as paths: a string is one category; a list of strings is one path, as Hexo
+/// reads it (`[后端, Java]` is 后端 › Java); a list of lists is one path each
+/// (`[[后端, Java], [面试]]`). Names are sanitised one-line labels.
+fn category_paths(obj: &Map<String, Value>) -> R<Vec<Vec<String>>> {
+    fn name(v: &Value) -> R<Option<String>> {
         match v {
-            Value::Null => Ok(()),
-            Value::String(s) if !s.trim().is_empty() => {
-                out.push(s.trim().to_owned());
-                Ok(())
+            Value::Null => Ok(None),
+            Value::String(s) => {
+                let t = canonical_tag(s);
+                Ok((!t.is_empty()).then_some(t))
             }
-            Value::String(_) => Ok(()),
-            Value::Array(items) if depth < 4 => {
-                items.iter().try_for_each(|i| walk(i, out, depth + 1))
-            }
+            Value::Number(n) => Ok(Some(n.to_string())),
             v => Err(FieldError::new(
                 "category",
                 format!("expected text or a list of text, got {}", kind(v)),
             )),
         }
     }
+    fn path(items: &[Value]) -> R<Vec<String>> {
+        let mut out = Vec::new();
+        for i in items.iter().take(8) {
+            out.extend(name(i)?);
+        }
+        Ok(out)
+    }
+    let Some(v) = first(obj, "category", &["categories"]) else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    if let Some(v) = first(obj, "category", &["categories"]) {
-        walk(v, &mut out, 0)?;
+    match v {
+        Value::Array(items) if items.iter().any(Value::is_array) => {
+            for i in items.iter().take(32) {
+                let p = match i {
+                    Value::Array(inner) => path(inner)?,
+                    other => name(other)?.into_iter().collect(),
+                };
+                if !p.is_empty() {
+                    out.push(p);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let p = path(items)?;
+            if !p.is_empty() {
+                out.push(p);
+            }
+        }
+        other => out.extend(name(other)?.map(|n| vec![n])),
     }
     Ok(out)
 }
@@ -390,8 +457,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.title, "标题");
-        assert_eq!(a.tags, ["Redis", "转载文章", "Java"]);
-        assert_eq!(a.category, None);
+        assert_eq!(a.tags, ["redis", "转载文章"]);
+        assert_eq!(a.category.as_deref(), Some("java"));
         assert_eq!(a.id.as_deref(), Some("7"));
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
@@ -400,11 +467,47 @@ mod tests {
     }
 
     #[test]
-    fn zhiku_category_is_kept_and_nested_lists_flatten() {
-        let a =
-            conv(json!({"title": "t", "body": "b", "categories": [["数据库", "mysql"]]})).unwrap();
-        assert_eq!(a.category.as_deref(), Some("数据库"));
-        assert_eq!(a.tags, ["MySQL"]);
+    fn categories_are_paths_and_further_ones_tags() {
+        let c = |v| conv(v).unwrap();
+        let a = c(json!({"title": "t", "body": "b", "categories": [["数据库", "mysql"]]}));
+        assert_eq!(a.category.as_deref(), Some("数据库/mysql"));
+        let a = c(json!({"title": "t", "body": "b", "categories": ["后端", "Java"]}));
+        assert_eq!(a.category.as_deref(), Some("后端/Java"));
+        let a = c(json!({"title": "t", "body": "b", "tags": ["x"],
+            "categories": [["后端", "Java"], ["面试指南"], "随笔"]}));
+        assert_eq!(a.category.as_deref(), Some("后端/Java"));
+        assert_eq!(a.tags, ["x", "面试指南", "随笔"]);
+        let a = c(json!({"title": "t", "body": "b", "category": "面\u{1b}[31m试"}));
+        assert_eq!(a.category.as_deref(), Some("面试"));
+        let long = "长".repeat(500);
+        let a = c(json!({"title": "t", "body": "b", "category": long}));
+        assert_eq!(a.category.unwrap().chars().count(), MAX_SOURCE_CATEGORY);
+    }
+
+    #[test]
+    fn relative_links_are_made_absolute() {
+        let b = "https://blog.example.com";
+        assert_eq!(
+            absolute_url(b, "/archives/12/"),
+            "https://blog.example.com/archives/12/"
+        );
+        assert_eq!(
+            absolute_url("https://blog.example.com/", "archives/12"),
+            "https://blog.example.com/archives/12"
+        );
+        assert_eq!(
+            absolute_url(b, "https://other.org/x"),
+            "https://other.org/x"
+        );
+        assert_eq!(
+            absolute_url(b, "//cdn.example.com/x"),
+            "https://cdn.example.com/x"
+        );
+        assert_eq!(absolute_url(b, "mailto:a@b.c"), "mailto:a@b.c");
+        assert_eq!(check_base_url("https://blog.example.com/").unwrap(), b);
+        assert!(check_base_url("blog.example.com").is_err());
+        assert!(check_base_url("https://").is_err());
+        assert!(check_base_url("https://a b").is_err());
     }
 
     #[test]

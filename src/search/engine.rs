@@ -305,15 +305,28 @@ pub(crate) struct Filters {
     pub(crate) params: Vec<Value>,
 }
 
-/// The categories (names) and tags (folded) a query and the scope filter by.
-fn categories_and_tags<'a>(q: &'a Query, scope: &'a Scope) -> (Vec<&'a str>, Vec<String>) {
+/// The categories (names) and tags (folded) a query and the scope filter by; taxonomy
+/// aliases (`tag:k8s`, `cat:前端`) stand for the names they are aliases of.
+fn categories_and_tags(q: &Query, scope: &Scope) -> (Vec<String>, Vec<String>) {
     let mut cats: Vec<&str> = q.categories.iter().map(String::as_str).collect();
-    let mut tags: Vec<String> = q.tags.iter().map(|t| fold_str(t.trim())).collect();
+    let mut tags: Vec<&str> = q.tags.iter().map(String::as_str).collect();
     match scope {
         Scope::All => {}
         Scope::Category(c) => cats.push(c),
-        Scope::Tag(t) => tags.push(fold_str(t.trim())),
+        Scope::Tag(t) => tags.push(t),
     }
+    let t = crate::taxonomy::taxonomy();
+    let cats = cats
+        .into_iter()
+        .map(|c| match t.category(c) {
+            Some(i) => t.categories[i].name.clone(),
+            None => c.to_owned(),
+        })
+        .collect();
+    let tags = tags
+        .into_iter()
+        .map(|x| fold_str(t.tag(x).map_or(x, |(name, _)| name).trim()))
+        .collect();
     (cats, tags)
 }
 
@@ -361,10 +374,8 @@ fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) 
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     // Sets of ids, evaluated once per statement (not once per match): filed under the
-    // category or carrying one of its tags; carrying the tag.
-    let cat = "(a.category_id IN (SELECT id FROM categories WHERE name = ? COLLATE NOCASE) \
-               OR a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-               JOIN categories c ON c.id = t.category_id WHERE c.name = ? COLLATE NOCASE))";
+    // category (every article is in exactly one, as the tree counts); carrying the tag.
+    let cat = "a.category_id IN (SELECT id FROM categories WHERE name = ? COLLATE NOCASE)";
     let tag = "a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
                WHERE t.fold = ?)";
     let (mut cats, mut tags) = categories_and_tags(q, scope);
@@ -375,7 +386,6 @@ fn filters_with(q: &Query, scope: &Scope, exclude: Option<&str>, markers: bool) 
     }
     for c in cats {
         conds.push(cat);
-        params.push(Value::Text(c.trim().to_owned()));
         params.push(Value::Text(c.trim().to_owned()));
     }
     for t in tags {

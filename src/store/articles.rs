@@ -6,7 +6,6 @@ use sha2::{Digest, Sha256};
 
 use super::{Result, Store, StoreError};
 use crate::search::tokenize::index_text;
-use crate::taxonomy::{OTHER, taxonomy};
 
 /// Row id of an article in one store (not stable across stores: use `ext_id` for that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,11 +68,25 @@ pub struct ArticleMeta {
     pub title: String,
     pub author: Option<String>,
     pub category: String,
+    /// Every tag: the source's, then the inferred ones.
     pub tags: Vec<String>,
+    /// Those of `tags` that were inferred from title and body, not given by the source.
+    pub inferred: Vec<String>,
     pub published: Option<String>,
     pub views: i64,
     pub read_count: i64,
     pub bookmarked: bool,
+}
+
+impl ArticleMeta {
+    /// The tags the source gave (not inferred).
+    pub fn source_tags(&self) -> Vec<String> {
+        self.tags
+            .iter()
+            .filter(|t| !self.inferred.contains(t))
+            .cloned()
+            .collect()
+    }
 }
 
 /// A whole article.
@@ -105,7 +118,10 @@ pub fn tokenize_tags(tags: &[String]) -> String {
 pub const META_SELECT: &str = "SELECT a.id, a.ext_id, a.title, a.author, c.name, \
     (SELECT group_concat(t.name, char(31)) FROM (SELECT t.name FROM article_tags at \
        JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id ORDER BY at.position) t), \
-    a.published, a.views, coalesce(u.read_count, 0), u.bookmarked_at IS NOT NULL \
+    a.published, a.views, coalesce(u.read_count, 0), u.bookmarked_at IS NOT NULL, \
+    (SELECT group_concat(t.name, char(31)) FROM (SELECT t.name FROM article_tags at \
+       JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id AND at.inferred \
+       ORDER BY at.position) t) \
     FROM articles a JOIN categories c ON c.id = a.category_id \
     LEFT JOIN user_state u ON u.article_id = a.id";
 
@@ -122,24 +138,8 @@ pub fn article_from_row(r: &Row) -> rusqlite::Result<ArticleMeta> {
         views: r.get(7)?,
         read_count: r.get(8)?,
         bookmarked: r.get(9)?,
+        inferred: decode_tags(r.get(10)?),
     })
-}
-
-/// Resolves the category: an explicit zhiku category, else the first taxonomy tag's, else 其他.
-fn resolve_category(a: &NewArticle) -> String {
-    let t = taxonomy();
-    if let Some(c) = &a.category {
-        if let Some(i) = t.category(c) {
-            return t.categories[i].name.clone();
-        }
-        if c.trim() == OTHER {
-            return OTHER.to_owned();
-        }
-    }
-    a.tags
-        .iter()
-        .find_map(|tag| t.tag(tag).map(|(_, ci)| t.categories[ci].name.clone()))
-        .unwrap_or_else(|| OTHER.to_owned())
 }
 
 /// Inserts or updates `a` (identity: its external id) inside an import transaction.
@@ -150,12 +150,11 @@ pub fn upsert(
     now: &str,
 ) -> rusqlite::Result<(ArticleId, Upserted)> {
     let ext_id = a.ext_id();
-    let category = resolve_category(a);
-    let category_id: i64 = tx.query_row(
-        "SELECT id FROM categories WHERE name = ?1",
-        [&category],
-        |r| r.get(0),
-    )?;
+    let (taxonomy, classified) = super::classify::classify_new(a);
+    // Filed under 其他 until `file_article` below puts it in its place.
+    let category_id: i64 =
+        tx.query_row("SELECT id FROM categories WHERE kind = 2", [], |r| r.get(0))?;
+    let source_tags = super::classify::encode_tags(&a.tags);
     let existing: Option<i64> = tx
         .prepare_cached("SELECT id FROM articles WHERE ext_id = ?1")?
         .query_row([&ext_id], |r| r.get(0))
@@ -168,7 +167,7 @@ pub fn upsert(
             tx.prepare_cached(
                 "UPDATE articles SET title=?2, body=?3, summary=?4, author=?5, category_id=?6, \
                  published=?7, published_ts=?8, source_updated=?9, views=?10, url=?11, \
-                 source_path=?12, updated_at=?13 WHERE id=?1",
+                 source_path=?12, updated_at=?13, source_category=?14, source_tags=?15 WHERE id=?1",
             )?
             .execute(params![
                 id,
@@ -183,37 +182,29 @@ pub fn upsert(
                 a.views as i64,
                 a.url,
                 a.source_path,
-                now
+                now,
+                a.category,
+                source_tags
             ])?;
             tx.prepare_cached("DELETE FROM fts WHERE rowid = ?1")?
-                .execute([id])?;
-            tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
                 .execute([id])?;
             (id, Upserted::Updated)
         }
         None => {
             tx.prepare_cached(
                 "INSERT INTO articles(ext_id, title, body, summary, author, category_id, published, \
-                 published_ts, source_updated, views, url, source_path, imported_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                 published_ts, source_updated, views, url, source_path, imported_at, updated_at, \
+                 source_category, source_tags) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
             )?
             .execute(params![
                 ext_id, a.title, a.body, a.summary, a.author, category_id, published, published_ts,
-                updated, a.views as i64, a.url, a.source_path, now
+                updated, a.views as i64, a.url, a.source_path, now, a.category, source_tags
             ])?;
             (tx.last_insert_rowid(), Upserted::Inserted)
         }
     };
-    let mut tags = Vec::with_capacity(a.tags.len());
-    for (pos, tag) in a.tags.iter().enumerate() {
-        let (tag_id, tag_category) = tag_id(tx, tag)?;
-        let n = tx
-            .prepare_cached("INSERT OR IGNORE INTO article_tags(article_id, tag_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, tag_id, pos as i64])?;
-        if n > 0 {
-            tags.push((tag.clone(), tag_id, tag_category));
-        }
-    }
+    let (category_id, tags) = super::classify::file_article(tx, &taxonomy, id, &classified)?;
     if let Some(state) = &a.user_state {
         super::user::restore_user_state(tx, ArticleId(id), state)?;
     }
@@ -234,8 +225,8 @@ pub fn tag_marker(tag_id: i64) -> String {
     format!("zkt{tag_id}")
 }
 
-/// The search-index token marking articles of a category: filed under it or carrying one of
-/// its tags (`cat:` filters and the tree's category scope match it).
+/// The search-index token marking the articles filed under a category (`cat:` filters and the
+/// tree's category scope match it).
 pub fn category_marker(category_id: i64) -> String {
     format!("zkc{category_id}")
 }
@@ -249,10 +240,11 @@ pub fn author_marker(author: &str) -> String {
 }
 
 /// An article's tag: name, tag id, the tag's category id.
-type TagRow = (String, i64, i64);
+pub(crate) type TagRow = (String, i64, i64);
 
 /// Writes an article's row of the search index. The tags column holds the tag names' tokens
-/// and the tag and category markers.
+/// and the tag markers, and the marker of the one category the article is filed under (so
+/// that `cat:` finds exactly the articles the tree counts).
 pub(crate) fn index_row(
     conn: &rusqlite::Connection,
     id: i64,
@@ -264,18 +256,12 @@ pub(crate) fn index_row(
 ) -> rusqlite::Result<()> {
     let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
     let mut tags_text = tokenize_tags(&names);
-    let mut cats = vec![category_id];
-    for (_, tag, cat) in tags {
+    for (_, tag, _) in tags {
         tags_text.push(' ');
         tags_text.push_str(&tag_marker(*tag));
-        if !cats.contains(cat) {
-            cats.push(*cat);
-        }
     }
-    for c in cats {
-        tags_text.push(' ');
-        tags_text.push_str(&category_marker(c));
-    }
+    tags_text.push(' ');
+    tags_text.push_str(&category_marker(category_id));
     if let Some(a) = author.filter(|a| !a.trim().is_empty()) {
         tags_text.push(' ');
         tags_text.push_str(&author_marker(a));
@@ -315,33 +301,6 @@ pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The id and category of a tag, created (in category 其他) when it is not yet known.
-fn tag_id(tx: &Transaction, name: &str) -> rusqlite::Result<(i64, i64)> {
-    let fold = crate::text::fold_str(name.trim());
-    if let Some(found) = tx
-        .prepare_cached("SELECT id, category_id FROM tags WHERE fold = ?1")?
-        .query_row([&fold], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-    {
-        return Ok(found);
-    }
-    tx.prepare_cached(
-        "INSERT INTO tags(name, fold, category_id, position) \
-         VALUES (?1, ?2, (SELECT id FROM categories WHERE name = ?3), ?4)",
-    )?
-    .execute(params![
-        name.trim(),
-        fold,
-        OTHER,
-        super::schema::OTHER_TAG_POSITION
-    ])?;
-    let id = tx.last_insert_rowid();
-    let category: i64 = tx.query_row("SELECT category_id FROM tags WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })?;
-    Ok((id, category))
-}
-
 /// The current time as stored in `imported_at`/`updated_at`.
 pub fn now_string() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -374,13 +333,13 @@ impl Store {
                 st.query_row([key], |r| {
                     Ok(Article {
                         meta: article_from_row(r)?,
-                        body: r.get(10)?,
-                        summary: r.get(11)?,
-                        url: r.get(12)?,
-                        source_path: r.get(13)?,
-                        source_updated: r.get(14)?,
-                        imported_at: r.get(15)?,
-                        updated_at: r.get(16)?,
+                        body: r.get(11)?,
+                        summary: r.get(12)?,
+                        url: r.get(13)?,
+                        source_path: r.get(14)?,
+                        source_updated: r.get(15)?,
+                        imported_at: r.get(16)?,
+                        updated_at: r.get(17)?,
                     })
                 })
                 .optional()
@@ -449,6 +408,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::taxonomy::OTHER;
 
     fn art(title: &str, tags: &[&str]) -> NewArticle {
         NewArticle {

@@ -1,6 +1,7 @@
 //! The SQLite article store: opening (and refusing what is not ours), schema, articles, tree.
 
 pub(crate) mod articles;
+pub mod classify;
 pub mod feeds;
 mod schema;
 mod tree;
@@ -15,8 +16,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use articles::{
     Article, ArticleId, ArticleMeta, NewArticle, Upserted, article_from_row, tokenize_tags,
 };
+pub use classify::RetagReport;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
-pub use tree::{CategoryNode, TagNode, Tree};
+pub use tree::{CategoryKind, CategoryNode, TagNode, Tree};
 pub use user::UserState;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::taxonomy::{OTHER, taxonomy};
+use crate::taxonomy::taxonomy;
 
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
@@ -85,7 +85,6 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < 1 {
         tx.execute_batch(V1)?;
-        seed_taxonomy(&tx)?;
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))?;
     }
     if version < 2 {
@@ -98,6 +97,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version < 5 {
         v5_persisted_lengths(&tx)?;
+    }
+    if version < 6 {
+        v6_taxonomy(&tx, version)?;
     }
     if version < 7 {
         v7_feeds(&tx)?;
@@ -146,25 +148,42 @@ CREATE TABLE IF NOT EXISTS feed_items(
     )
 }
 
-fn seed_taxonomy(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
-    let t = taxonomy();
-    let mut cat = tx.prepare("INSERT INTO categories(id, name, position) VALUES (?1, ?2, ?1)")?;
-    let mut tag =
-        tx.prepare("INSERT INTO tags(name, fold, category_id, position) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut pos = 0i64;
-    for (ci, c) in t.categories.iter().enumerate() {
-        cat.execute(rusqlite::params![ci as i64 + 1, c.name])?;
-        for name in &c.tags {
-            tag.execute(rusqlite::params![
-                name,
-                crate::text::fold_str(name),
-                ci as i64 + 1,
-                pos
-            ])?;
-            pos += 1;
-        }
+/// Version 6: the taxonomy is editable and tags can be inferred. Articles keep what their
+/// source said (category path, tags as spelt) so that `retag` can classify them again; tags
+/// given by the source and inferred ones are told apart; categories and tags know their kind
+/// (taxonomy, the library's own or 其他; taxonomy, other or meta); aliases resolve `tag:`.
+const V6: &str = r#"
+ALTER TABLE articles ADD COLUMN source_category TEXT;
+ALTER TABLE articles ADD COLUMN source_tags TEXT;
+ALTER TABLE article_tags ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tags ADD COLUMN kind INTEGER NOT NULL DEFAULT 1;
+"#;
+
+/// Migration step to version 6 (see [`V6`]). A store with articles keeps their tags as the
+/// source tags and their category where no tag explains it, then is classified again.
+fn v6_taxonomy(tx: &rusqlite::Transaction, from: i32) -> rusqlite::Result<()> {
+    // A store that already has the columns (one marked older to be indexed again) keeps them.
+    let has: bool = tx.query_row(
+        "SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'source_tags'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        tx.execute_batch(V6)?;
     }
-    cat.execute(rusqlite::params![t.categories.len() as i64 + 1, OTHER])?;
+    if from >= 1 {
+        tx.execute_batch(
+            "UPDATE articles SET source_tags = (SELECT group_concat(name, char(31)) FROM \
+               (SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+                WHERE x.article_id = articles.id ORDER BY x.position)); \
+             UPDATE articles SET source_category = (SELECT c.name FROM categories c \
+               WHERE c.id = articles.category_id) \
+             WHERE category_id NOT IN (SELECT t.category_id FROM article_tags x \
+               JOIN tags t ON t.id = x.tag_id WHERE x.article_id = articles.id);",
+        )?;
+    }
+    super::classify::retag_in(tx, &taxonomy())?;
     Ok(())
 }
 
@@ -210,36 +229,5 @@ mod tests {
         assert_eq!(search(s.conn(), &req).unwrap().hits.len(), 1);
         req.scope = Scope::Tag("Kafka".into());
         assert_eq!(search(s.conn(), &req).unwrap().hits.len(), 0);
-    }
-
-    #[test]
-    fn a_version_3_store_gets_its_lengths_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        {
-            let mut s = Store::open(&path, Access::Write).unwrap();
-            let data = "{\"id\":\"a\",\"title\":\"Redis 缓存穿透\",\"body\":\"布隆过滤器\"}\n";
-            import(
-                &mut s,
-                vec![Source::Memory {
-                    name: "a.jsonl".into(),
-                    data: data.as_bytes(),
-                }],
-                Options::default(),
-            )
-            .unwrap();
-            // What a version-3 store looked like: no saved lengths.
-            s.conn()
-                .execute_batch("DROP TABLE search_lengths; PRAGMA user_version = 3;")
-                .unwrap();
-            assert_eq!(crate::index::lengths::load(s.conn()).unwrap(), None);
-        }
-        let s = Store::open(&path, Access::Write).unwrap();
-        let saved = crate::index::lengths::load(s.conn()).unwrap();
-        assert!(saved.is_some_and(|(_, l)| l.len() == 1));
-        assert_eq!(
-            search(s.conn(), &Request::new("缓存")).unwrap().hits.len(),
-            1
-        );
     }
 }

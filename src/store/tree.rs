@@ -1,17 +1,45 @@
-//! The category tree with article counts, as the tree pane and `zhiku stats` show it.
+//! The category tree with article counts, as the tree pane, `zhiku tree` and `zhiku stats`
+//! show it.
+//!
+//! Every article is filed under exactly one category, so the category counts add up to the
+//! total and `cat:` finds what a category's count says. The taxonomy's categories come first
+//! in its order, with all its tags; then the library's own categories (from its sources'
+//! `categories`), sorted by pinyin; then 其他 for what nothing classifies. A tag outside the
+//! taxonomy is shown once, under the category most of its articles are filed under; meta
+//! tags (转载文章) under 其他. A tag's count is every article carrying it (what `tag:` finds).
 
+use std::collections::HashMap;
+
+use super::classify::{CAT_OTHER, CAT_OWN, CAT_TAXONOMY, TAG_META, TAG_TAXONOMY};
 use super::{Result, Store};
+use crate::taxonomy::classify::pinyin_key;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagNode {
     pub name: String,
+    /// Articles carrying the tag.
     pub count: i64,
+    /// Of those, how many carry it as an inferred tag.
+    pub inferred: i64,
+}
+
+/// Where a category comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryKind {
+    /// The taxonomy's (built-in or taxonomy.toml).
+    Taxonomy,
+    /// The library's own, from its sources' categories.
+    Own,
+    /// 其他.
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryNode {
     pub name: String,
+    /// Articles filed under the category.
     pub count: i64,
+    pub kind: CategoryKind,
     pub tags: Vec<TagNode>,
 }
 
@@ -37,53 +65,192 @@ impl Tree {
                 .map(|ti| (ci, ti))
         })
     }
+
+    /// The tree as text, one node a line (`zhiku tree`): categories with their counts, tags
+    /// indented under them, inferred counts in brackets. Names are sanitised.
+    pub fn to_text(&self) -> String {
+        use crate::text::{sanitize_line, str_width};
+        let mut out = format!("全部 all {:>24}\n", self.total);
+        for c in &self.categories {
+            let name = sanitize_line(&c.name);
+            let pad = 30usize.saturating_sub(str_width(&name));
+            let kind = match c.kind {
+                CategoryKind::Taxonomy => "",
+                CategoryKind::Own => "  (library)",
+                CategoryKind::Other => "",
+            };
+            out.push_str(&format!("{name}{} {:>6}{kind}\n", " ".repeat(pad), c.count));
+            for t in &c.tags {
+                let tname = sanitize_line(&t.name);
+                let pad = 28usize.saturating_sub(str_width(&tname));
+                let inferred = if t.inferred > 0 {
+                    format!("  ({} inferred)", t.inferred)
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "  {tname}{} {:>6}{inferred}\n",
+                    " ".repeat(pad),
+                    t.count
+                ));
+            }
+        }
+        out
+    }
+}
+
+struct TagRow {
+    id: i64,
+    name: String,
+    category: i64,
+    kind: i64,
 }
 
 impl Store {
     /// The category tree with counts. Taxonomy tags are listed even when empty; other tags
-    /// only when some article carries them.
+    /// only when some article carries them. With `hide_empty_categories` in force (see
+    /// [`crate::taxonomy::hide_empty_categories`]), taxonomy categories without articles and
+    /// without tagged articles are left out.
     pub fn tree(&self) -> Result<Tree> {
+        self.tree_with(crate::taxonomy::hide_empty_categories())
+    }
+
+    /// [`Store::tree`] with the choice of leaving out empty taxonomy categories.
+    pub fn tree_with(&self, hide_empty: bool) -> Result<Tree> {
         let conn = self.conn();
-        // A category holds the articles filed under it and those carrying one of its tags.
-        let mut cats = conn
+        let e = |e| self.err(e);
+        let mut st = conn
             .prepare(
-                "SELECT c.id, c.name, coalesce(m.n, 0) FROM categories c LEFT JOIN \
-                 (SELECT cat, count(*) n FROM (SELECT category_id cat, id aid FROM articles UNION \
-                  SELECT t.category_id, x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id) \
-                  GROUP BY cat) m ON m.cat = c.id ORDER BY c.position",
+                "SELECT c.id, c.name, c.kind, c.position, \
+                 (SELECT count(*) FROM articles a WHERE a.category_id = c.id) FROM categories c",
             )
-            .map_err(|e| self.err(e))?;
-        let mut tags = conn
-            .prepare(&format!(
-                "SELECT t.name, (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id) n \
-                 FROM tags t WHERE t.category_id = ?1 AND (t.position < {} OR n > 0) \
-                 ORDER BY t.position, t.name",
-                super::schema::OTHER_TAG_POSITION
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows: Vec<(i64, String, i64)> = cats
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(e)?;
+        let cats: Vec<(i64, String, i64, i64, i64)> = st
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .and_then(|m| m.collect())
-            .map_err(|e| self.err(e))?;
-        let mut tree = Tree::default();
-        for (id, name, count) in rows {
-            let tag_nodes = tags
-                .query_map([id], |r| {
-                    Ok(TagNode {
-                        name: r.get(0)?,
-                        count: r.get(1)?,
-                    })
+            .map_err(e)?;
+        let mut st = conn
+            .prepare("SELECT id, name, category_id, kind FROM tags ORDER BY position, id")
+            .map_err(e)?;
+        let tags: Vec<TagRow> = st
+            .query_map([], |r| {
+                Ok(TagRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    category: r.get(2)?,
+                    kind: r.get(3)?,
                 })
-                .and_then(|m| m.collect())
-                .map_err(|e| self.err(e))?;
-            tree.categories.push(CategoryNode {
-                name,
-                count,
-                tags: tag_nodes,
-            });
+            })
+            .and_then(|m| m.collect())
+            .map_err(e)?;
+        // Per tag and category: articles, inferred ones.
+        let mut st = conn
+            .prepare(
+                "SELECT x.tag_id, a.category_id, count(*), sum(x.inferred) FROM article_tags x \
+                 JOIN articles a ON a.id = x.article_id GROUP BY x.tag_id, a.category_id",
+            )
+            .map_err(e)?;
+        let mut per_tag: HashMap<i64, Vec<(i64, i64, i64)>> = HashMap::new();
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(e)?;
+        for row in rows {
+            let (tag, cat, n, inf) = row.map_err(e)?;
+            per_tag.entry(tag).or_default().push((cat, n, inf));
         }
-        tree.total = self.article_count()?;
-        Ok(tree)
+        // Display order of categories: taxonomy by position, the library's own by pinyin, 其他.
+        let mut order: Vec<&(i64, String, i64, i64, i64)> = cats.iter().collect();
+        order.sort_by(|a, b| {
+            let rank = |k: i64| match k {
+                CAT_TAXONOMY => 0,
+                CAT_OWN => 1,
+                _ => 2,
+            };
+            rank(a.2)
+                .cmp(&rank(b.2))
+                .then(a.3.cmp(&b.3))
+                .then_with(|| pinyin_key(&a.1).cmp(&pinyin_key(&b.1)))
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        let pos: HashMap<i64, usize> = order.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
+        let other = order.iter().position(|c| c.2 == CAT_OTHER);
+        let mut nodes: Vec<CategoryNode> = order
+            .iter()
+            .map(|c| CategoryNode {
+                name: c.1.clone(),
+                count: c.4,
+                kind: match c.2 {
+                    CAT_TAXONOMY => CategoryKind::Taxonomy,
+                    CAT_OWN => CategoryKind::Own,
+                    _ => CategoryKind::Other,
+                },
+                tags: Vec::new(),
+            })
+            .collect();
+        // Tags placed by their own category keep taxonomy order; the others are sorted by
+        // pinyin after them.
+        let mut placed: Vec<Vec<TagNode>> = vec![Vec::new(); nodes.len()];
+        let mut homed: Vec<Vec<TagNode>> = vec![Vec::new(); nodes.len()];
+        for t in &tags {
+            let counts = per_tag.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+            let count: i64 = counts.iter().map(|c| c.1).sum();
+            let inferred: i64 = counts.iter().map(|c| c.2).sum();
+            let node = TagNode {
+                name: t.name.clone(),
+                count,
+                inferred,
+            };
+            if t.kind == TAG_TAXONOMY {
+                if let Some(&i) = pos.get(&t.category) {
+                    placed[i].push(node);
+                }
+                continue;
+            }
+            if count == 0 {
+                continue;
+            }
+            let home = if t.kind == TAG_META {
+                other
+            } else {
+                // The category most of its articles are in; ties go to the earlier one.
+                counts
+                    .iter()
+                    .filter_map(|&(cat, n, _)| pos.get(&cat).map(|&i| (i, n)))
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|x| x.0)
+                    .or(other)
+            };
+            if let Some(i) = home {
+                homed[i].push(node);
+            }
+        }
+        for (i, node) in nodes.iter_mut().enumerate() {
+            let mut extra = std::mem::take(&mut homed[i]);
+            extra.sort_by(|a, b| {
+                pinyin_key(&a.name)
+                    .cmp(&pinyin_key(&b.name))
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            node.tags = std::mem::take(&mut placed[i]);
+            node.tags.extend(extra);
+        }
+        nodes.retain(|n| match n.kind {
+            CategoryKind::Taxonomy => {
+                !hide_empty || n.count > 0 || n.tags.iter().any(|t| t.count > 0)
+            }
+            // The library's own categories exist while they have articles; 其他 is shown when
+            // something is in it.
+            CategoryKind::Own => n.count > 0,
+            CategoryKind::Other => n.count > 0 || !n.tags.is_empty(),
+        });
+        Ok(Tree {
+            total: self.article_count()?,
+            categories: nodes,
+        })
     }
 
     /// Earliest and latest publication date, if any article has one.
@@ -106,41 +273,103 @@ mod tests {
     use super::*;
     use crate::store::NewArticle;
 
-    #[test]
-    fn tree_lists_taxonomy_in_order_with_counts() {
+    fn store(items: &[(&str, Option<&str>, &[&str])]) -> Store {
         let mut s = Store::open_in_memory().unwrap();
         let tx = s.conn_mut().transaction().unwrap();
-        for (title, tags) in [
-            ("a", vec!["Redis"]),
-            ("b", vec!["Redis", "Kafka"]),
-            ("c", vec!["随笔"]),
-        ] {
+        for (title, cat, tags) in items {
             let a = NewArticle {
-                title: title.into(),
+                title: (*title).into(),
                 body: "x".into(),
-                tags: tags.into_iter().map(String::from).collect(),
+                category: cat.map(String::from),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
                 ..Default::default()
             };
             crate::store::articles::upsert(&tx, &a, "now").unwrap();
         }
         tx.commit().unwrap();
-        let t = s.tree().unwrap();
+        s
+    }
+
+    #[test]
+    fn tree_lists_taxonomy_in_order_with_counts() {
+        let s = store(&[
+            ("a", None, &["Redis"]),
+            ("b", None, &["Redis", "Kafka"]),
+            ("c", None, &["随笔"]),
+        ]);
+        let t = s.tree_with(false).unwrap();
         assert_eq!(t.total, 3);
         assert_eq!(t.categories.len(), 11);
         assert_eq!(t.categories[0].name, "前端技术");
         let mw = &t.categories[5];
         assert_eq!((mw.name.as_str(), mw.count), ("中间件与web容器", 2));
-        assert_eq!(t.categories.last().unwrap().count, 1);
         let redis = mw.tags.iter().find(|t| t.name == "Redis").unwrap();
         assert_eq!(redis.count, 2);
         let other = t.categories.last().unwrap();
+        assert_eq!((other.name.as_str(), other.count), ("其他", 1));
         assert_eq!(
             other.tags,
             [TagNode {
                 name: "随笔".into(),
-                count: 1
+                count: 1,
+                inferred: 0,
             }]
         );
         assert_eq!(t.all_tags().count(), 85);
+    }
+
+    #[test]
+    fn every_article_in_one_category_and_the_library_categories_after_the_taxonomy() {
+        let s = store(&[
+            ("a", Some("数据库"), &["Redis"]),
+            ("b", Some("智能体"), &["OpenClaw", "AI架构"]),
+            ("c", Some("面试指南"), &["OpenClaw"]),
+            ("d", Some("面试指南"), &["八股"]),
+            ("e", Some("AI架构/RAG"), &["转载文章"]),
+            ("f", None, &["转载文章"]),
+        ]);
+        let t = s.tree_with(true).unwrap();
+        assert_eq!(t.categories.iter().map(|c| c.count).sum::<i64>(), t.total);
+        let names: Vec<&str> = t.categories.iter().map(|c| c.name.as_str()).collect();
+        // Empty taxonomy categories hidden; 中间件 stays: Redis has an article (filed in 数据库).
+        assert_eq!(
+            names,
+            [
+                "数据库",
+                "中间件与web容器",
+                "AI架构/RAG",
+                "面试指南",
+                "智能体",
+                "其他"
+            ]
+        );
+        let db = &t.categories[0];
+        assert_eq!(db.count, 1);
+        let mw = &t.categories[1];
+        assert_eq!(mw.count, 0);
+        assert_eq!(mw.tags.iter().find(|t| t.name == "Redis").unwrap().count, 1);
+        // OpenClaw: one article in 智能体, one in 面试指南; the tie goes to the earlier (面试指南).
+        let interview = &t.categories[3];
+        assert_eq!(interview.count, 2);
+        let tags: Vec<(&str, i64)> = interview
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.count))
+            .collect();
+        assert_eq!(tags, [("八股", 1), ("OpenClaw", 2)]);
+        let agent = &t.categories[4];
+        assert_eq!(
+            agent
+                .tags
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>(),
+            ["AI架构"]
+        );
+        let other = t.categories.last().unwrap();
+        assert_eq!(other.count, 1);
+        assert_eq!(other.tags[0].name, "转载文章");
+        assert_eq!(other.tags[0].count, 2);
+        assert_eq!(t.categories[2].kind, CategoryKind::Own);
     }
 }

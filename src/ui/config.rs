@@ -41,6 +41,8 @@ struct File {
     #[serde(default = "yes")]
     show_tip: bool,
     #[serde(default)]
+    hide_empty_categories: bool,
+    #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
 }
 
@@ -55,6 +57,8 @@ pub struct Config {
     pub ascii_borders: bool,
     pub sort: Sort,
     pub show_tip: bool,
+    /// Leave built-in categories without articles out of the tree (read by the taxonomy).
+    pub hide_empty_categories: bool,
     pub keymap: Keymap,
 }
 
@@ -65,6 +69,7 @@ impl Default for Config {
             ascii_borders: false,
             sort: Sort::Relevance,
             show_tip: true,
+            hide_empty_categories: false,
             keymap: Keymap::default(),
         }
     }
@@ -120,6 +125,7 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
             SortName::Oldest => Sort::Oldest,
         },
         show_tip: file.show_tip,
+        hide_empty_categories: file.hide_empty_categories,
         keymap,
     })
 }
@@ -145,6 +151,8 @@ pub fn default_text() -> String {
          default_sort = \"relevance\"\n\n\
          # A random Linux command in the footer (T shows another)\n\
          show_tip = true\n\n\
+         # Leave built-in categories that have no articles out of the category tree\n\
+         hide_empty_categories = false\n\n\
          # Key bindings: action = [\"key\", ...]. Keys: \"j\", \"G\", \"Ctrl-d\", \"Alt-x\", \"Enter\", \"Esc\",\n\
          # \"Tab\", \"Shift-Tab\", \"Space\", \"Backspace\", \"Up\", \"Down\", \"Left\", \"Right\", \"Home\", \"End\",\n\
          # \"PgUp\", \"PgDn\", \"F1\"…\"F12\". Uncomment a line to change it.\n\

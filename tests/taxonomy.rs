@@ -1,0 +1,174 @@
+//! The library's own shape: the taxonomy, classification, inferred tags, `retag`, the tree
+//! and `cat:`/`tag:` on a user's blog (tests/fixtures/hexo_blog), and recommendations by
+//! topic.
+
+mod common;
+
+use std::collections::HashSet;
+
+use zhiku::import::{Options, Source, import};
+use zhiku::search::{Request, Scope, search};
+use zhiku::store::{Store, Tree};
+use zhiku::taxonomy::classify::classify;
+use zhiku::taxonomy::{OTHER, builtin};
+
+fn sample() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
+    s
+}
+
+fn hexo_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hexo_blog")
+}
+
+fn hexo() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let r = import(&mut s, vec![Source::Path(hexo_dir())], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+fn count(s: &Store, q: &str) -> usize {
+    let mut req = Request::new(q);
+    req.limit = 10_000;
+    search(s.conn(), &req).unwrap().hits.len()
+}
+
+fn scoped(s: &Store, scope: Scope) -> usize {
+    let mut req = Request::new("");
+    req.limit = 10_000;
+    req.scope = scope;
+    search(s.conn(), &req).unwrap().hits.len()
+}
+
+/// Every category's count is what `cat:` and the tree's scope find; every tag's count what
+/// `tag:` finds; the counts add up to the total.
+fn assert_tree_agrees(s: &Store, tree: &Tree) {
+    assert_eq!(
+        tree.categories.iter().map(|c| c.count).sum::<i64>(),
+        tree.total,
+        "category counts add up to the total"
+    );
+    let mut seen = HashSet::new();
+    for c in &tree.categories {
+        assert_eq!(
+            scoped(s, Scope::Category(c.name.clone())) as i64,
+            c.count,
+            "scope {}",
+            c.name
+        );
+        if !c.name.contains(' ') {
+            assert_eq!(
+                count(s, &format!("cat:{}", c.name)) as i64,
+                c.count,
+                "cat:{}",
+                c.name
+            );
+        }
+        for t in &c.tags {
+            assert!(seen.insert(t.name.clone()), "{} shown twice", t.name);
+            assert_eq!(
+                scoped(s, Scope::Tag(t.name.clone())) as i64,
+                t.count,
+                "tag {}",
+                t.name
+            );
+        }
+    }
+}
+
+#[test]
+fn inferred_tags_on_the_sample_with_its_tags_stripped() {
+    // The sample's articles carry their true tags; classify each with its tags and category
+    // stripped and compare what inference finds.
+    let s = sample();
+    let t = builtin();
+    let (mut inferred, mut correct, mut articles, mut main_found, mut none) = (0, 0, 0, 0, 0);
+    s.for_each_article(|a| {
+        let truth: Vec<&String> = a.meta.tags.iter().filter(|x| t.tag(x).is_some()).collect();
+        let Some(main) = truth.first() else {
+            return Ok(());
+        };
+        articles += 1;
+        let c = classify(&t, None, &[], &a.meta.title, &a.body);
+        if c.tags.is_empty() {
+            none += 1;
+        }
+        for tag in &c.tags {
+            inferred += 1;
+            if truth.contains(&&tag.name) {
+                correct += 1;
+            }
+        }
+        if c.tags.iter().any(|x| &&x.name == main) {
+            main_found += 1;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let precision = correct as f64 / inferred as f64;
+    let recall = main_found as f64 / articles as f64;
+    eprintln!(
+        "sample: {articles} articles, {inferred} tags inferred, {correct} correct: precision {precision:.3}; \
+         main tag found for {main_found}: recall {recall:.3}; {none} articles without any"
+    );
+    assert!(precision >= 0.9, "precision {precision:.3}");
+    assert!(recall >= 0.8, "recall of the main tag {recall:.3}");
+}
+
+#[test]
+fn a_hexo_blog_keeps_its_own_categories_and_little_lands_in_other() {
+    let s = hexo();
+    let tree = s.tree_with(false).unwrap();
+    assert_eq!(tree.total, 33, "the 33 posts, not the README");
+    assert_tree_agrees(&s, &tree);
+    let other = tree
+        .categories
+        .iter()
+        .find(|c| c.name == OTHER)
+        .map_or(0, |c| c.count);
+    assert!(other * 5 <= tree.total, "{other} of {} in 其他", tree.total);
+    let interview = tree
+        .categories
+        .iter()
+        .find(|c| c.name == "面试指南")
+        .unwrap();
+    assert_eq!(interview.count, 4);
+    assert!(tree.categories.iter().any(|c| c.name == "后端/Java"));
+    assert_eq!(count(&s, "tag:k8s"), count(&s, "tag:Kubernetes"));
+    assert!(count(&s, "tag:k8s") >= 3);
+    assert!(count(&s, "cat:面试指南") == 4);
+    // Inferred: the interview post on Java threads is tagged Java without a source tag.
+    let a = s
+        .article_by_ext_id(&{
+            let mut req = Request::new("多线程");
+            req.limit = 5;
+            search(s.conn(), &req).unwrap().hits[0].meta.ext_id.clone()
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.meta.category, "面试指南");
+    assert_eq!(a.meta.inferred, ["Java"]);
+}
+
+#[test]
+fn retag_keeps_user_state_and_the_tree_agrees() {
+    let mut s = hexo();
+    let id = search(s.conn(), &Request::new("Pinia")).unwrap().hits[0]
+        .meta
+        .ext_id
+        .clone();
+    let a = s.article_by_ext_id(&id).unwrap().unwrap();
+    s.toggle_bookmark(a.meta.id).unwrap();
+    s.mark_read(a.meta.id).unwrap();
+    let before = s.tree_with(false).unwrap();
+    let r = s.retag(&builtin()).unwrap();
+    assert_eq!(r.articles as i64, before.total);
+    let after = s.tree_with(false).unwrap();
+    assert_eq!(before, after);
+    let b = s.article(a.meta.id).unwrap().unwrap();
+    assert!(b.meta.bookmarked);
+    assert_eq!(b.meta.read_count, 1);
+    assert_tree_agrees(&s, &after);
+}
