@@ -676,6 +676,17 @@ fn search_args(words: Vec<String>, mut a: SearchArgs) -> Result<SearchArgs, CliE
                 a.width = Some(v.parse().map_err(|_| bad("--width", &v))?);
             }
             "--db" => a.db = Some(PathBuf::from(value("--db")?)),
+            // The query words are read by hand, so clap never sees a `--help` among them.
+            "--help" if inline.is_none() => {
+                use clap::CommandFactory;
+                let mut cmd = Cli::command();
+                if let Some(search) = cmd.find_subcommand_mut("search") {
+                    search
+                        .print_help()
+                        .map_err(|e| CliError::Message(format!("cannot write: {e}")))?;
+                }
+                std::process::exit(0);
+            }
             n if n.starts_with("--") && n[2..].starts_with(|c: char| c.is_ascii_alphabetic()) => {
                 return Err(CliError::Message(format!(
                     "unknown option {n} for search (to search for it, put it after --)"

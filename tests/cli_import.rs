@@ -1277,6 +1277,12 @@ fn search_takes_exclusions_anywhere_and_options_before_or_after() {
     let out = env.cmd(&env.db(), &["search", "Kafka", "--limit", "many"]);
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("many"), "{out:#?}");
+    // `--help` among the query words prints the command's help, as it does before them.
+    for args in [&["search", "Kafka", "--help"][..], &["search", "-备份", "恢复", "--help"]] {
+        let out = env.cmd(&env.db(), args);
+        assert_eq!(out.code, 0, "{out:#?}");
+        assert!(out.stdout.contains("Usage"), "{out:#?}");
+    }
 }
 
 #[test]
