@@ -355,3 +355,25 @@ fn a_four_character_term_nobody_wrote_falls_back_to_its_words() {
     assert!(!r.hits.is_empty());
     assert!(r.hits.iter().all(|h| has(h, "故障恢复")));
 }
+
+#[test]
+fn chinese_operators_find_what_the_english_ones_find() {
+    for (zh, en) in [
+        ("标签：Redis 缓存", "tag:Redis 缓存"),
+        ("分类:数据库", "cat:数据库"),
+        ("作者：运维小刘", "author:运维小刘"),
+        (
+            "自：2024-01 至：2024-06-30",
+            "since:2024-01 until:2024-06-30",
+        ),
+        ("恢复 －备份", "恢复 -备份"),
+        ("“滚动发布”", "\"滚动发布\""),
+        ("标签：“Go Gin”", "tag:\"Go Gin\""),
+    ] {
+        let want = ids(en);
+        assert!(!want.is_empty(), "{en} finds something");
+        assert_eq!(ids(zh), want, "{zh} is {en}");
+    }
+    // Excluding with the full-width minus really excludes.
+    assert!(ids("恢复 －备份").len() < ids("恢复").len());
+}

@@ -172,3 +172,76 @@ fn retag_keeps_user_state_and_the_tree_agrees() {
     assert_eq!(b.meta.read_count, 1);
     assert_tree_agrees(&s, &after);
 }
+
+#[test]
+fn recommendations_follow_the_topic_not_meta_tags() {
+    // 转载文章 is a meta tag: the jQuery repost is not related to reposts about Hadoop,
+    // Oracle, Kafka or Nginx because of it (they were eight of its ten recommendations).
+    use zhiku::search::browse::{ListKind, list};
+    let s = sample();
+    let a = s.article_by_ext_id("s-009").unwrap().unwrap();
+    assert!(a.meta.tags.iter().any(|t| t == "转载文章"));
+    let r = list(&s, &ListKind::Related(a.meta.id, 10), 40).unwrap();
+    assert_eq!(r.hits.len(), 10);
+    // A repost filed elsewhere that shares no topical tag is there only for 转载文章.
+    let off_topic: Vec<&str> = r
+        .hits
+        .iter()
+        .filter(|h| {
+            h.meta.tags.iter().any(|t| t == "转载文章")
+                && h.meta.category != a.meta.category
+                && !h
+                    .meta
+                    .tags
+                    .iter()
+                    .any(|t| t != "转载文章" && a.meta.tags.contains(t))
+        })
+        .map(|h| h.meta.title.as_str())
+        .collect();
+    assert!(off_topic.is_empty(), "off topic: {off_topic:?}");
+    // Same category first (前端框架和UI库: Vue, React, Angular…).
+    assert!(
+        r.hits[..5]
+            .iter()
+            .all(|h| h.meta.category == a.meta.category),
+        "{:?}",
+        r.hits
+            .iter()
+            .map(|h| (&h.meta.title, &h.meta.category))
+            .collect::<Vec<_>>()
+    );
+    // Articles sharing a topical tag come before those that only share the category.
+    let b = s.article_by_ext_id("s-081").unwrap().unwrap();
+    let r = list(&s, &ListKind::Related(b.meta.id, 10), 40).unwrap();
+    let topical = |h: &zhiku::search::Hit| {
+        h.meta
+            .tags
+            .iter()
+            .any(|t| t != "转载文章" && b.meta.tags.contains(t))
+    };
+    let first_without = r
+        .hits
+        .iter()
+        .position(|h| !topical(h))
+        .unwrap_or(r.hits.len());
+    assert!(r.hits[first_without..].iter().all(|h| !topical(h)));
+}
+
+#[test]
+fn the_command_line_takes_chinese_operators() {
+    let env = common::cli::Env::new();
+    let out = env.import(&[hexo_dir()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    for (zh, en, n) in [
+        ("标签：k8s", "tag:k8s", 3),
+        ("分类:面试指南 －Redis", "cat:面试指南 -Redis", 3),
+        ("分类：数据库 “窗口函数”", "cat:数据库 \"窗口函数\"", 1),
+        ("自：2024-11 至：2024-12", "since:2024-11 until:2024-12", 4),
+    ] {
+        let got = env.run(&["search", "--json", zh]);
+        let want = env.run(&["search", "--json", en]);
+        assert_eq!((got.code, want.code), (0, 0), "{got:#?}");
+        assert_eq!(got.stdout, want.stdout, "{zh} is {en}");
+        assert_eq!(got.stdout.lines().count(), n, "{en}: {}", want.stdout);
+    }
+}

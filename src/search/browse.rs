@@ -57,39 +57,84 @@ pub fn months(conn: &Connection, scope: &Scope) -> rusqlite::Result<Vec<(String,
     rows.collect()
 }
 
-/// Articles related to `id`: those sharing the most tags and the category first, then by text
-/// similarity (a search for the article's title); never the article itself.
+/// Points for each topical tag two articles share.
+const SHARED_TAG: f64 = 20.0;
+/// Points for being filed under the same category (not 其他).
+const SAME_CATEGORY: f64 = 10.0;
+/// Text similarity adds at most this much (less than [`SAME_CATEGORY`]): it orders articles
+/// within a tier of shared tags and category, and brings in others only after them.
+const TEXT_MAX: f64 = 9.0;
+/// Hits of the title search that count as similar text.
+const TEXT_HITS: usize = 40;
+/// Most articles of the same category considered besides those sharing tags or text.
+const SAME_CATEGORY_FILL: usize = 50;
+
+/// Articles related to `id`: those sharing the most topical tags and the same category
+/// first, then by text similarity (a search for the article's title); never the article
+/// itself. Meta tags (转载文章, 原创…) say how an article came to be, not what it is about:
+/// sharing one makes two articles no closer. Nor does both being in 其他.
 pub fn related_ids(conn: &Connection, id: ArticleId, n: usize) -> rusqlite::Result<Vec<i64>> {
-    let (title, category): (String, i64) = conn.query_row(
-        "SELECT title, category_id FROM articles WHERE id = ?1",
+    use crate::store::classify::{CAT_OTHER, TAG_META};
+    let (title, category, cat_name, cat_kind): (String, i64, String, i64) = conn.query_row(
+        "SELECT a.title, a.category_id, c.name, c.kind FROM articles a \
+         JOIN categories c ON c.id = a.category_id WHERE a.id = ?1",
         [id.0],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
+    let topical_category = cat_kind != CAT_OTHER;
     let mut score: HashMap<i64, f64> = HashMap::new();
     let mut st = conn.prepare_cached(
         "SELECT x.article_id, count(*), max(a.category_id = ?2) FROM article_tags x \
          JOIN articles a ON a.id = x.article_id \
-         WHERE x.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = ?1) AND x.article_id != ?1 \
+         WHERE x.tag_id IN (SELECT y.tag_id FROM article_tags y JOIN tags t ON t.id = y.tag_id \
+                            WHERE y.article_id = ?1 AND t.kind != ?3) \
+           AND x.article_id != ?1 \
          GROUP BY x.article_id ORDER BY count(*) DESC, max(a.published_ts) DESC LIMIT 200",
     )?;
-    let rows = st.query_map([id.0, category], |r| {
+    let rows = st.query_map([id.0, category, TAG_META], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
+            r.get::<_, bool>(2)?,
         ))
     })?;
+    let mut same_cat: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for row in rows {
-        let (other, shared, same_cat) = row?;
-        *score.entry(other).or_default() += shared as f64 * 10.0 + same_cat as f64 * 5.0;
+        let (other, shared, same) = row?;
+        *score.entry(other).or_default() += shared as f64 * SHARED_TAG;
+        if same && topical_category {
+            same_cat.insert(other);
+        }
+    }
+    if topical_category {
+        let mut st = conn.prepare_cached(
+            "SELECT id FROM articles WHERE category_id = ?1 AND id != ?2 \
+             ORDER BY published_ts DESC, id DESC LIMIT ?3",
+        )?;
+        let rows = st.query_map(
+            rusqlite::params![category, id.0, SAME_CATEGORY_FILL as i64],
+            |r| r.get::<_, i64>(0),
+        )?;
+        for row in rows {
+            let other = row?;
+            score.entry(other).or_default();
+            same_cat.insert(other);
+        }
     }
     let mut req = Request::new(&title);
-    req.limit = 40;
+    req.limit = TEXT_HITS;
     req.excerpt_width = 10;
     for (rank, h) in search(conn, &req)?.hits.iter().enumerate() {
         if h.meta.id != id {
-            *score.entry(h.meta.id.0).or_default() += (40 - rank) as f64 / 4.0;
+            let s = score.entry(h.meta.id.0).or_default();
+            *s += TEXT_MAX * (TEXT_HITS - rank) as f64 / TEXT_HITS as f64;
+            if topical_category && h.meta.category == cat_name {
+                same_cat.insert(h.meta.id.0);
+            }
         }
+    }
+    for other in same_cat {
+        *score.entry(other).or_default() += SAME_CATEGORY;
     }
     let mut ranked: Vec<(i64, f64)> = score.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));

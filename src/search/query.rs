@@ -1,5 +1,9 @@
 //! The query language: free text, `"phrases"`, `-exclusions` and `tag:` `cat:` `author:`
 //! `since:` `until:` filters. Parsing never fails: whatever cannot be a filter is text.
+//!
+//! As typed with a Chinese input method: the filters are also `标签:` `分类:` `作者:` `自:`
+//! `至:`, and full-width punctuation works as its ASCII form: `：` for `:`, `“…”` for quotes,
+//! `－` for the minus of an exclusion.
 
 use chrono::{NaiveDate, TimeZone};
 
@@ -47,7 +51,7 @@ fn words(input: &str) -> Vec<(String, bool)> {
     for c in input.chars() {
         match c {
             '"' | '“' | '”' => {
-                let prefix = !in_quote && (cur.ends_with(':') || cur == "-");
+                let prefix = !in_quote && (cur.ends_with([':', FULL_COLON]) || is_minus(&cur));
                 if !cur.is_empty() && !prefix {
                     out.push((std::mem::take(&mut cur), quoted));
                 }
@@ -69,6 +73,25 @@ fn words(input: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// The full-width colon a Chinese input method types (`标签：Redis`).
+const FULL_COLON: char = '：';
+
+fn is_minus(s: &str) -> bool {
+    s == "-" || s == "－"
+}
+
+/// The filter a key names, in English or Chinese (`tag`, `标签`…), case-insensitive.
+fn filter_key(key: &str) -> Option<&'static str> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "tag" | "标签" => "tag",
+        "cat" | "category" | "分类" => "cat",
+        "author" | "作者" => "author",
+        "since" | "自" => "since",
+        "until" | "至" => "until",
+        _ => return None,
+    })
+}
+
 /// A query is read up to this many characters; the rest is ignored (README: search). Planning
 /// is then bounded whatever is pasted: at most [`MAX_TERMS`] terms of at most this much text.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -85,16 +108,19 @@ pub fn parse(input: &str, typing: bool) -> Query {
         .collect();
     let mut q = Query::default();
     for (word, quoted) in words(&input) {
-        if let Some(rest) = word.strip_prefix('-').filter(|r| !runs(r).is_empty()) {
+        if let Some(rest) = word
+            .strip_prefix(['-', '－'])
+            .filter(|r| !runs(r).is_empty())
+        {
             q.excluded.push(rest.to_owned());
             continue;
         }
         if let Some((key, value)) = word
-            .split_once(':')
+            .split_once([':', FULL_COLON])
             .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            .and_then(|(k, v)| Some((filter_key(k)?, v)))
         {
-            let key = key.to_ascii_lowercase();
-            let handled = match key.as_str() {
+            let handled = match key {
                 "tag" => {
                     q.tags.push(value.to_owned());
                     true
@@ -200,6 +226,33 @@ mod tests {
     }
 
     #[test]
+    fn chinese_operators_and_full_width_punctuation() {
+        let q = parse(
+            "Flink 标签：Redis 分类:数据库 作者：月影清风 “故障恢复” －备份 自：2024-01 至:2024-06-30",
+            false,
+        );
+        let english = parse(
+            r#"Flink tag:Redis cat:数据库 author:月影清风 "故障恢复" -备份 since:2024-01 until:2024-06-30"#,
+            false,
+        );
+        assert_eq!(q, english);
+        assert_eq!(texts(&q), ["Flink", "故障恢复"]);
+        assert!(q.terms[1].quoted);
+        assert_eq!(q.tags, ["Redis"]);
+        assert_eq!(q.excluded, ["备份"]);
+        assert_eq!(q.since, Some(1704038400));
+        // Quoted values and exclusions, in full-width forms too.
+        let q = parse("标签：“Go Gin” －“全量 备份” 路由", false);
+        assert_eq!(q.tags, ["Go Gin"]);
+        assert_eq!(q.excluded, ["全量 备份"]);
+        assert_eq!(texts(&q), ["路由"]);
+        // Not a filter: an unknown key, a bad date, a colon or minus alone stay text.
+        let q = parse("注意：事项 自：从前 － 标签：", false);
+        assert_eq!(texts(&q), ["注意：事项", "自：从前", "－", "标签："]);
+        assert!(q.tags.is_empty() && q.since.is_none() && q.excluded.is_empty());
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_text() {
         let q = parse("x:y since:never e-mail c++ -", false);
         assert_eq!(texts(&q), ["x:y", "since:never", "e-mail", "c++", "-"]);
@@ -238,7 +291,8 @@ mod tests {
     #[test]
     fn hostile_input_parses() {
         for s in [
-            "\"abc", "a\"b", "(", "NEAR(", "^", "*", ":", " ", "\0", "\u{1b}", "a\nb",
+            "\"abc", "a\"b", "(", "NEAR(", "^", "*", ":", "：", "－", "“", " ", "\0", "\u{1b}",
+            "a\nb",
         ] {
             let q = parse(s, true);
             // Every character that is not syntax stays text: nothing is lost or becomes SQL.
@@ -246,7 +300,7 @@ mod tests {
             assert!(q.excluded.is_empty() && q.tags.is_empty(), "{s:?}: {q:?}");
             for c in s
                 .chars()
-                .filter(|c| !c.is_control() && !c.is_whitespace() && *c != '"')
+                .filter(|c| !c.is_control() && !c.is_whitespace() && !"\"“”".contains(*c))
             {
                 assert!(kept.contains(c), "{s:?} lost {c:?}: {q:?}");
             }
@@ -263,6 +317,9 @@ mod tests {
         let q = parse(&"数据 ".repeat(5000), false);
         assert_eq!(q.terms.len(), MAX_TERMS);
         let q = parse(&"-备份 tag:x ".repeat(2000), false);
+        let words = q.excluded.len() + q.tags.len();
+        assert!(words <= MAX_QUERY_CHARS / 4, "{words}");
+        let q = parse(&"－备份 标签：x ".repeat(2000), false);
         let words = q.excluded.len() + q.tags.len();
         assert!(words <= MAX_QUERY_CHARS / 4, "{words}");
     }
