@@ -99,6 +99,11 @@ fn inferred_tags_on_the_sample_with_its_tags_stripped() {
             inferred += 1;
             if truth.contains(&&tag.name) {
                 correct += 1;
+            } else {
+                eprintln!(
+                    "wrong: {} on {:?} (true {:?})",
+                    tag.name, a.meta.title, truth
+                );
             }
         }
         if c.tags.iter().any(|x| &&x.name == main) {
@@ -244,4 +249,143 @@ fn the_command_line_takes_chinese_operators() {
         assert_eq!(got.stdout, want.stdout, "{zh} is {en}");
         assert_eq!(got.stdout.lines().count(), n, "{en}: {}", want.stdout);
     }
+}
+
+#[test]
+fn hexo_tags_are_shown_where_their_articles_are() {
+    // Every tag outside the taxonomy is shown under a category one of its articles is filed
+    // in, or under the category it names (中间件, 运维, 缓存 are names of 中间件与web容器 and
+    // 系统与容器): never piled under 前端技术 because that category comes first.
+    let s = hexo();
+    let tree = s.tree_with(false).unwrap();
+    let t = builtin();
+    let home = |tag: &str| {
+        let (ci, _) = tree.locate_tag(tag).unwrap();
+        tree.categories[ci].name.clone()
+    };
+    assert_eq!(home("中间件"), "中间件与web容器");
+    assert_eq!(home("运维"), "系统与容器");
+    assert_eq!(home("缓存"), "中间件与web容器");
+    assert_eq!(home("RAG"), "AI架构/RAG");
+    assert_eq!(home("推理优化"), "AI架构/推理优化");
+    assert_eq!(home("Java"), "服务端和客户端");
+    let front = tree
+        .categories
+        .iter()
+        .find(|c| c.name == "前端技术")
+        .unwrap();
+    let mut req = Request::new("");
+    req.limit = 100;
+    req.scope = Scope::Category("前端技术".into());
+    let front_tags: HashSet<String> = search(s.conn(), &req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .flat_map(|h| h.meta.tags)
+        .collect();
+    for tag in &front.tags {
+        assert!(
+            t.tag(&tag.name).is_some() || front_tags.contains(&tag.name),
+            "{} under 前端技术 but on no front-end post",
+            tag.name
+        );
+    }
+}
+
+/// (title, category, tags, inferred tags, bookmarked, read count) of one article.
+type Filed = (String, String, Vec<String>, Vec<String>, bool, i64);
+
+/// [`Filed`] for every article, by title.
+fn filing(db: &std::path::Path) -> Vec<Filed> {
+    let s = Store::open_read_only(db).unwrap();
+    let mut out = Vec::new();
+    s.for_each_article(|a| {
+        out.push((
+            a.meta.title.clone(),
+            a.meta.category.clone(),
+            a.meta.tags.clone(),
+            a.meta.inferred.clone(),
+            a.meta.bookmarked,
+            a.meta.read_count,
+        ));
+        Ok(())
+    })
+    .unwrap();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_changed_taxonomy_refiles_the_library_once_keeping_user_state() {
+    let env = common::cli::Env::new();
+    let out = env.import(&[hexo_dir()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let marked = ["OpenClaw 入门", "Java高级面试指南 - 多线程"];
+    {
+        let s = Store::open(&env.db(), zhiku::store::Access::Write).unwrap();
+        for q in marked {
+            let id = search(s.conn(), &Request::new(q)).unwrap().hits[0].meta.id;
+            s.toggle_bookmark(id).unwrap();
+            s.mark_read(id).unwrap();
+        }
+    }
+    let before = filing(&env.db());
+    let state = |f: &[Filed]| {
+        f.iter()
+            .filter(|a| a.4 || a.5 > 0)
+            .map(|a| (a.0.clone(), a.4, a.5))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(state(&before).len(), 2);
+    // A taxonomy that knows the blog's AI tags: the next command (the reader too) re-files.
+    env.write(
+        "xdg-config/zhiku/taxonomy.toml",
+        "[[category]]\nname = \"人工智能\"\naliases = [\"AI架构\"]\ntags = [\"OpenClaw\", \"智能体\", \"RAG\"]\n\n\
+         [aliases]\n\"智能体\" = [\"agent\"]\n",
+    );
+    let tree = env.run(&["tree"]);
+    assert_eq!(tree.code, 0, "{tree:#?}");
+    assert!(tree.stdout.contains("人工智能"), "{}", tree.stdout);
+    let after = filing(&env.db());
+    assert_ne!(after, before, "re-filed");
+    assert_eq!(
+        state(&after),
+        state(&before),
+        "bookmarks and read marks kept"
+    );
+    let intro = after
+        .iter()
+        .find(|a| a.0.starts_with("OpenClaw 入门"))
+        .unwrap();
+    assert_eq!(intro.1, "人工智能");
+    // Once: the store remembers the taxonomy it was filed with.
+    let s = Store::open_read_only(&env.db()).unwrap();
+    let t = zhiku::taxonomy::load_user(&env.path("xdg-config/zhiku/taxonomy.toml"))
+        .unwrap()
+        .unwrap();
+    assert!(!s.taxonomy_changed(&t).unwrap());
+    drop(s);
+    // `zhiku retag` files everything again, the same way, keeping user state.
+    let r = env.run(&["retag"]);
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert!(r.stderr.contains("retagged 33 articles: 0 moved"), "{r:#?}");
+    assert_eq!(filing(&env.db()), after);
+}
+
+#[test]
+fn export_then_import_keeps_inferred_tags_inferred() {
+    let env = common::cli::Env::new();
+    let out = env.import(&[hexo_dir()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let text = env.export_text();
+    assert!(text.contains("\"inferred_tags\":[\"Java\"]"), "{text}");
+    let file = env.write("export.jsonl", &text);
+    let copy = env.path("copy.db");
+    let out = env.import_into(&copy, &[&file]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let (a, b) = (filing(&env.db()), filing(&copy));
+    assert_eq!(a, b);
+    assert!(b.iter().any(|x| x.3 == ["Java"] && !x.2.is_empty()));
+    // The copy exports the same lines: the inferred tag is listed apart, not made a source tag.
+    assert_eq!(env.export_text_of(&copy), text);
 }

@@ -290,3 +290,95 @@ fn huge_or_deep_opml_is_refused() {
     );
     assert!(!env.db().exists(), "nothing was written");
 }
+
+/// (category, tags, inferred tags) of the article titled `title` in the store at `db`.
+fn filed(db: &std::path::Path, title: &str) -> (String, Vec<String>, Vec<String>) {
+    let s = zhiku::store::Store::open_read_only(db).unwrap();
+    let mut found = None;
+    s.for_each_article(|a| {
+        if a.meta.title == title {
+            found = Some((a.meta.category, a.meta.tags, a.meta.inferred));
+        }
+        Ok(())
+    })
+    .unwrap();
+    found.unwrap_or_else(|| panic!("no article {title}"))
+}
+
+#[test]
+fn pages_feeds_and_saved_html_get_inferred_tags_beside_the_given_ones() {
+    let srv = Server::start();
+    srv.page("/gbk.html", "text/html", read_fixture("gbk-article.html"));
+    let rss = String::from_utf8(read_fixture("rss2-cdata.xml"))
+        .unwrap()
+        .replace("http://HOST", &srv.url(""));
+    srv.page("/rss.xml", "application/rss+xml", rss);
+    let u = srv.url("/gbk.html");
+
+    // `add` with nothing given: MySQL inferred from the title, filed under 数据库.
+    let env = Env::new();
+    let out = z(&env, &["add", &u]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("分类 数据库  [~MySQL]"),
+        "{}",
+        out.stdout
+    );
+    let title = "MySQL 索引下推详解";
+    assert_eq!(
+        filed(&env.db(), title),
+        ("数据库".into(), vec!["MySQL".into()], vec!["MySQL".into()])
+    );
+    // Given labels stay as given; inference adds beside a tag the taxonomy does not know and
+    // never moves the category given.
+    let env = Env::new();
+    let out = z(
+        &env,
+        &["add", &u, "--tag", "收藏", "--category", "面试指南"],
+    );
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        filed(&env.db(), title),
+        (
+            "面试指南".into(),
+            vec!["收藏".into(), "MySQL".into()],
+            vec!["MySQL".into()]
+        )
+    );
+    // A taxonomy tag given: nothing is inferred (as for every import).
+    let env = Env::new();
+    let out = z(&env, &["add", &u, "--tag", "redis"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("[Redis]"), "{}", out.stdout);
+    assert_eq!(
+        filed(&env.db(), title),
+        ("中间件与web容器".into(), vec!["Redis".into()], vec![])
+    );
+
+    // A feed's items: the feed's tag kept, Kafka inferred from the item's title.
+    let env = Env::new();
+    let out = z(
+        &env,
+        &["feed", "add", &srv.url("/rss.xml"), "--tag", "订阅"],
+    );
+    assert_eq!(out.code, 0, "{out:#?}");
+    let out = z(&env, &["fetch"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        filed(&env.db(), "Kafka 消息积压怎么办"),
+        (
+            "中间件与web容器".into(),
+            vec!["订阅".into(), "Kafka".into()],
+            vec!["Kafka".into()]
+        )
+    );
+
+    // Saved HTML: the same inference (Docker from the CSDN page's title and text).
+    let env = Env::new();
+    let out = env.import(&[fixture("csdn-saved.html")]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let (cat, tags, inferred) = filed(&env.db(), "Docker 镜像瘦身实践");
+    assert_eq!(cat, "系统与容器");
+    assert!(tags.contains(&"Docker".to_owned()), "{tags:?}");
+    assert!(inferred.contains(&"Docker".to_owned()), "{inferred:?}");
+}

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::classify::{CAT_OTHER, CAT_OWN, CAT_TAXONOMY, TAG_META, TAG_TAXONOMY};
 use super::{Result, Store};
-use crate::taxonomy::classify::pinyin_key;
+use crate::taxonomy::classify::{PATH_SEP, pinyin_key};
+use crate::taxonomy::key;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagNode {
@@ -106,6 +107,27 @@ struct TagRow {
     kind: i64,
 }
 
+/// The category (display index) a tag outside the taxonomy is shown under: the one most of
+/// its articles are filed in. On a tie, the one it says most about (its articles are the
+/// largest share of the category's), then the earlier one: not simply the first category
+/// shown, which would collect every tag whose articles are split evenly.
+fn home_by_count(
+    counts: &[(i64, i64, i64)],
+    pos: &HashMap<i64, usize>,
+    size: impl Fn(usize) -> i64,
+) -> Option<usize> {
+    counts
+        .iter()
+        .filter_map(|&(cat, n, _)| pos.get(&cat).map(|&i| (i, n, size(i).max(1))))
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                // a.n / a.size vs b.n / b.size, in integers.
+                .then((a.1 * b.2).cmp(&(b.1 * a.2)))
+                .then(b.0.cmp(&a.0))
+        })
+        .map(|x| x.0)
+}
+
 impl Store {
     /// The category tree with counts. Taxonomy tags are listed even when empty; other tags
     /// only when some article carries them. With `hide_empty_categories` in force (see
@@ -191,6 +213,26 @@ impl Store {
                 tags: Vec::new(),
             })
             .collect();
+        // A tag named like a category (中间件, 运维, 缓存 name taxonomy categories; RAG is the
+        // last part of AI架构/RAG) is shown under it, whatever the counts.
+        let taxonomy = crate::taxonomy::taxonomy();
+        let mut named: HashMap<String, usize> = HashMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            if n.kind == CategoryKind::Other {
+                continue;
+            }
+            if n.kind == CategoryKind::Taxonomy
+                && let Some(ci) = taxonomy.category(&n.name)
+            {
+                for a in &taxonomy.categories[ci].aliases {
+                    named.entry(key(a)).or_insert(i);
+                }
+            }
+            named.entry(key(&n.name)).or_insert(i);
+            if let Some(last) = n.name.rsplit(PATH_SEP).next() {
+                named.entry(key(last)).or_insert(i);
+            }
+        }
         // Tags placed by their own category keep taxonomy order; the others are sorted by
         // pinyin after them.
         let mut placed: Vec<Vec<TagNode>> = vec![Vec::new(); nodes.len()];
@@ -216,12 +258,10 @@ impl Store {
             let home = if t.kind == TAG_META {
                 other
             } else {
-                // The category most of its articles are in; ties go to the earlier one.
-                counts
-                    .iter()
-                    .filter_map(|&(cat, n, _)| pos.get(&cat).map(|&i| (i, n)))
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .map(|x| x.0)
+                named
+                    .get(&key(&t.name))
+                    .copied()
+                    .or_else(|| home_by_count(counts, &pos, |i| nodes[i].count))
                     .or(other)
             };
             if let Some(i) = home {
@@ -348,7 +388,8 @@ mod tests {
         let mw = &t.categories[1];
         assert_eq!(mw.count, 0);
         assert_eq!(mw.tags.iter().find(|t| t.name == "Redis").unwrap().count, 1);
-        // OpenClaw: one article in 智能体, one in 面试指南; the tie goes to the earlier (面试指南).
+        // OpenClaw: one article in 智能体 (of 1), one in 面试指南 (of 2); the tie goes to the
+        // category it says most about (智能体), not to the earlier one.
         let interview = &t.categories[3];
         assert_eq!(interview.count, 2);
         let tags: Vec<(&str, i64)> = interview
@@ -356,20 +397,55 @@ mod tests {
             .iter()
             .map(|t| (t.name.as_str(), t.count))
             .collect();
-        assert_eq!(tags, [("八股", 1), ("OpenClaw", 2)]);
+        assert_eq!(tags, [("八股", 1)]);
         let agent = &t.categories[4];
         assert_eq!(
             agent
                 .tags
                 .iter()
-                .map(|t| t.name.as_str())
+                .map(|t| (t.name.as_str(), t.count))
                 .collect::<Vec<_>>(),
-            ["AI架构"]
+            [("AI架构", 1), ("OpenClaw", 2)]
         );
         let other = t.categories.last().unwrap();
         assert_eq!(other.count, 1);
         assert_eq!(other.tags[0].name, "转载文章");
         assert_eq!(other.tags[0].count, 2);
         assert_eq!(t.categories[2].kind, CategoryKind::Own);
+    }
+
+    #[test]
+    fn a_tag_split_evenly_is_not_piled_under_the_first_category() {
+        // 前端技术 comes first in the tree: a tie used to send every evenly split tag there
+        // (Java under 前端技术 when one front-end article carried it).
+        let s = store(&[
+            ("a", Some("前端"), &["Vue3", "杂谈"]),
+            ("b", Some("前端"), &["Vue3"]),
+            ("c", Some("前端"), &["Vue3"]),
+            ("d", Some("面试指南"), &["杂谈"]),
+            ("e", Some("后端/Go"), &["中间件"]),
+            ("f", Some("前端"), &["中间件", "运维"]),
+            ("g", Some("AI架构/RAG"), &["RAG", "运维"]),
+            ("h", Some("前端"), &["RAG"]),
+        ]);
+        let t = s.tree_with(true).unwrap();
+        let home = |tag: &str| {
+            let (ci, _) = t.locate_tag(tag).unwrap();
+            t.categories[ci].name.as_str()
+        };
+        assert_eq!(home("杂谈"), "面试指南", "1 of 1 says more than 1 of 5");
+        // Named like a category: under it, whatever the counts.
+        assert_eq!(home("中间件"), "中间件与web容器");
+        assert_eq!(home("运维"), "系统与容器");
+        assert_eq!(home("RAG"), "AI架构/RAG");
+        for c in &t.categories {
+            let sum: i64 = c
+                .tags
+                .iter()
+                .filter(|t| t.name == "运维")
+                .map(|t| t.count)
+                .sum();
+            assert!(sum == 0 || c.name == "系统与容器");
+        }
     }
 }

@@ -177,6 +177,27 @@ mod tests {
     }
 
     #[test]
+    fn java_is_never_found_inside_javascript() {
+        for title in [
+            "用JavaScript实现防抖",
+            "JavaScript中的闭包",
+            "JAVASCRIPT 严格模式",
+            "Javascript（ES6）的解构",
+            "javascript:void(0) 是什么",
+            "Java\u{200b}Script 的零宽字符",
+        ] {
+            assert_eq!(names(title, "正文"), ["Javascript"], "{title}");
+        }
+        assert_eq!(
+            names("Java 和 JavaScript 的区别", "正文"),
+            ["Java", "Javascript"]
+        );
+        assert_eq!(names("Java8 的 Stream", "正文"), ["Java"]);
+        let front = "JavaScript 的事件循环、JavaScript 的微任务、JavaScript 的宏任务。".repeat(4);
+        assert_eq!(names("事件循环详解", &front), ["Javascript"]);
+    }
+
+    #[test]
     fn the_body_counts_only_when_frequent() {
         let filler = "这是一段很长的正文，讲的是别的事情。".repeat(40);
         let once = format!("{filler}顺便提一句 Kafka。");

@@ -46,7 +46,8 @@ pub struct AddArgs {
     /// A tag for the stored articles (repeatable)
     #[arg(long = "tag", short = 't', value_name = "TAG")]
     pub tags: Vec<String>,
-    /// The category (a taxonomy category; any other name becomes a tag)
+    /// The category (a taxonomy category, else one of the library's own); tags the page names
+    /// in its title or often in its text are inferred besides those given
     #[arg(long, short = 'c')]
     pub category: Option<String>,
     #[command(flatten)]
@@ -148,7 +149,7 @@ pub fn add(db: &Option<PathBuf>, args: AddArgs) -> Result<ExitCode, CliError> {
             }
         };
         let saved = super::save(&mut store, std::slice::from_ref(&article))?;
-        let (_, what, ext_id) = &saved[0];
+        let (id, what, ext_id) = &saved[0];
         let verb = match what {
             Upserted::Inserted => "新增 added",
             Upserted::Updated => "更新 updated",
@@ -162,6 +163,15 @@ pub fn add(db: &Option<PathBuf>, args: AddArgs) -> Result<ExitCode, CliError> {
         )?;
         if let Some(u) = &article.url {
             writeln!(out, "    {}", sanitize_line(u))?;
+        }
+        // Where it was filed: the category and tags given, and those inferred (`[~MySQL]`).
+        if let Some(stored) = store.article(*id)? {
+            writeln!(
+                out,
+                "    分类 {}  {}",
+                sanitize_line(&stored.meta.category),
+                crate::present::tag_labels(&stored.meta)
+            )?;
         }
     }
     Ok(if failed == 0 {
