@@ -223,11 +223,18 @@ pub(crate) fn retag_in(conn: &Connection, t: &Taxonomy) -> rusqlite::Result<Reta
 
 impl Store {
     /// Files every article again with `t` (`zhiku retag`), in one transaction, keeping user
-    /// state.
+    /// state. Called while the connection is in a transaction already, it becomes part of
+    /// that one (a savepoint) instead of failing to start a second.
     pub fn retag(&mut self, t: &Taxonomy) -> Result<RetagReport> {
         self.require_writable("retag")?;
         let path = self.path().to_path_buf();
         let e = |e| super::StoreError::from_sqlite(&path, e);
+        if !self.conn().is_autocommit() {
+            let sp = self.conn_mut().savepoint().map_err(e)?;
+            let report = retag_in(&sp, t).map_err(e)?;
+            sp.commit().map_err(e)?;
+            return Ok(report);
+        }
         let tx = self
             .conn_mut()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -240,5 +247,41 @@ impl Store {
     /// Whether the store was classified with a taxonomy other than `t`.
     pub fn taxonomy_changed(&self, t: &Taxonomy) -> Result<bool> {
         Ok(self.setting(TAXONOMY_HASH)?.as_deref() != Some(t.hash()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+    use crate::taxonomy::builtin;
+
+    #[test]
+    fn retag_inside_an_open_transaction_joins_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        crate::import::import(
+            &mut s,
+            crate::sample::sources(),
+            crate::import::Options::default(),
+        )
+        .unwrap();
+        let user = crate::taxonomy::parse_user(
+            "[[category]]\nname = \"协调服务\"\ntags = [\"分布式锁\"]\n[aliases]\n\"分布式锁\" = [\"分布式锁实现\"]\n",
+            "t",
+        )
+        .unwrap();
+        s.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+        let r = s.retag(&user).unwrap();
+        assert_eq!(r.articles, 126);
+        assert!(
+            !s.conn().is_autocommit(),
+            "the caller's transaction is still open"
+        );
+        s.conn().execute_batch("ROLLBACK").unwrap();
+        assert!(s.taxonomy_changed(&user).unwrap(), "rolled back with it");
+        assert!(!s.taxonomy_changed(&builtin()).unwrap());
+        // Outside a transaction it is its own.
+        s.retag(&user).unwrap();
+        assert!(s.conn().is_autocommit());
+        assert!(!s.taxonomy_changed(&user).unwrap());
     }
 }
