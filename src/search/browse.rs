@@ -109,7 +109,7 @@ pub fn related_ids(conn: &Connection, id: ArticleId, n: usize) -> rusqlite::Resu
     if topical_category {
         let mut st = conn.prepare_cached(
             "SELECT id FROM articles WHERE category_id = ?1 AND id != ?2 \
-             ORDER BY published_ts DESC, id DESC LIMIT ?3",
+             ORDER BY published_ts DESC LIMIT ?3",
         )?;
         let rows = st.query_map(
             rusqlite::params![category, id.0, SAME_CATEGORY_FILL as i64],
