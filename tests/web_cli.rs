@@ -309,6 +309,7 @@ fn filed(db: &std::path::Path, title: &str) -> (String, Vec<String>, Vec<String>
 fn pages_feeds_and_saved_html_get_inferred_tags_beside_the_given_ones() {
     let srv = Server::start();
     srv.page("/gbk.html", "text/html", read_fixture("gbk-article.html"));
+    srv.page("/code.html", "text/html", read_fixture("code-table.html"));
     let rss = String::from_utf8(read_fixture("rss2-cdata.xml"))
         .unwrap()
         .replace("http://HOST", &srv.url(""));
@@ -324,6 +325,10 @@ fn pages_feeds_and_saved_html_get_inferred_tags_beside_the_given_ones() {
         "{}",
         out.stdout
     );
+    // A page nothing classifies: 其他, and no blank left at the end of the line.
+    let out = z(&env, &["add", &srv.url("/code.html")]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("    分类 其他\n"), "{:?}", out.stdout);
     let title = "MySQL 索引下推详解";
     assert_eq!(
         filed(&env.db(), title),

@@ -166,11 +166,12 @@ pub fn add(db: &Option<PathBuf>, args: AddArgs) -> Result<ExitCode, CliError> {
         }
         // Where it was filed: the category and tags given, and those inferred (`[~MySQL]`).
         if let Some(stored) = store.article(*id)? {
+            let tags = crate::present::tag_labels(&stored.meta);
+            let sep = if tags.is_empty() { "" } else { "  " };
             writeln!(
                 out,
-                "    分类 {}  {}",
+                "    分类 {}{sep}{tags}",
                 sanitize_line(&stored.meta.category),
-                crate::present::tag_labels(&stored.meta)
             )?;
         }
     }
