@@ -98,6 +98,7 @@ impl Theme {
             Kind::Heading => self.heading,
             Kind::Quote => self.quote,
             Kind::Marker | Kind::Dim => self.dim,
+            Kind::Syntax(c) => Style::new().fg(Color::Rgb(c.0, c.1, c.2)),
         }
     }
 
