@@ -186,3 +186,36 @@ fn html_bodies_read_like_markdown() {
         "{shown}"
     );
 }
+
+#[test]
+fn n_shows_where_you_are_and_marks_the_current_match() {
+    let store = store_with(&[json!({"id": "m-1", "title": "故障复盘",
+        "body": "第一次故障。\n\n中间的段落。\n\n第二次故障，第三次故障。\n\n结尾。"})]);
+    let mut a = common::app(&store);
+    open(&mut a, &store, "故障");
+    key(&mut a, &store, KeyCode::Char('n'));
+    key(&mut a, &store, KeyCode::Char('n'));
+    let buf = frame(&mut a, &store, 100, 30);
+    let shown = flat(&buf);
+    assert!(shown.contains("匹配2/3"), "{shown}");
+    // Two kinds of highlight on screen: the other matches, and the current one.
+    let theme = zhiku::ui::theme::Theme::default();
+    let bgs: std::collections::HashSet<Color> = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == "故")
+        .map(|c| c.bg)
+        .collect();
+    assert!(
+        bgs.contains(&theme.current_match.bg.unwrap())
+            && bgs.contains(&theme.highlight.bg.unwrap()),
+        "{bgs:?}"
+    );
+    key(&mut a, &store, KeyCode::Char('n'));
+    key(&mut a, &store, KeyCode::Char('n'));
+    assert!(
+        a.status.as_ref().unwrap().0.contains("回到第一处匹配"),
+        "{:?}",
+        a.status
+    );
+}

@@ -152,6 +152,16 @@ pub struct Document {
     pub blocks: Vec<CodeBlock>,
     /// Columns clipped lines are shifted left by (horizontal scroll of code and tables).
     pub shift: usize,
+    /// The match `n`/`N` went to: (logical line, byte where it starts).
+    pub current: Option<(usize, usize)>,
+}
+
+/// Whether a piece of text is a query match, and the one `n`/`N` is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    No,
+    Match,
+    Current,
 }
 
 impl Document {
@@ -260,6 +270,7 @@ impl Document {
             .map(|l| find_matches(&l.text, needles))
             .collect();
         self.needles = needles.to_vec();
+        self.current = None;
         self.index_matches();
     }
 
@@ -327,7 +338,7 @@ impl Document {
 
     /// The pieces of visual line `v`: its prefix (drawn as a marker), then runs of text with
     /// their kind and whether they are a query match.
-    pub fn segments(&self, v: &Visual) -> (&str, Vec<(&str, Kind, bool)>) {
+    pub fn segments(&self, v: &Visual) -> (&str, Vec<(&str, Kind, Hit)>) {
         let l = &self.lines[v.logical];
         let prefix = if v.first || l.cont.is_empty() {
             &l.prefix
@@ -358,15 +369,86 @@ impl Document {
                     .iter()
                     .find(|(r, _)| r.start <= a && a < r.end)
                     .map_or(Kind::Text, |x| x.1);
-                let hit = matches.iter().any(|m| m.start <= a && a < m.end);
+                let hit = match matches.iter().find(|m| m.start <= a && a < m.end) {
+                    None => Hit::No,
+                    Some(m) if self.current == Some((v.logical, m.start)) => Hit::Current,
+                    Some(_) => Hit::Match,
+                };
                 (&l.text[a..b], kind, hit)
             })
             .collect::<Vec<_>>();
         let mut pieces = pieces;
         if v.clipped {
-            pieces.push(("→", Kind::Marker, false));
+            pieces.push(("→", Kind::Marker, Hit::No));
         }
         (prefix.as_str(), pieces)
+    }
+
+    /// How many matches the body has.
+    pub fn match_count(&self) -> usize {
+        self.matches.iter().map(Vec::len).sum()
+    }
+
+    /// The current match's place: (1-based position, count).
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        let (l, start) = self.current?;
+        let before: usize = self.matches[..l].iter().map(Vec::len).sum();
+        let k = self.matches[l].iter().position(|m| m.start == start)?;
+        Some((before + k + 1, self.match_count()))
+    }
+
+    /// The visual line showing byte `at` of logical line `l`.
+    pub fn visual_of(&self, l: usize, at: usize) -> usize {
+        let first = self.visual.partition_point(|v| v.logical < l);
+        let end = self.visual.partition_point(|v| v.logical <= l);
+        (first..end)
+            .find(|&i| self.visual[i].range.end > at || i + 1 == end)
+            .unwrap_or(first)
+    }
+
+    /// Moves to the next (or previous) match: after the current one, or from visual line
+    /// `from` when there is none. Returns the match's visual line and whether the search
+    /// went round the end of the article.
+    pub fn step_match(&mut self, from: usize, forward: bool) -> Option<(usize, bool)> {
+        let all: Vec<(usize, usize)> = self
+            .matches
+            .iter()
+            .enumerate()
+            .flat_map(|(l, ms)| ms.iter().map(move |m| (l, m.start)))
+            .collect();
+        if all.is_empty() {
+            return None;
+        }
+        let (i, wrapped) = match self.current.and_then(|c| all.iter().position(|&m| m == c)) {
+            Some(i) if forward => {
+                if i + 1 < all.len() {
+                    (i + 1, false)
+                } else {
+                    (0, true)
+                }
+            }
+            Some(i) => {
+                if i > 0 {
+                    (i - 1, false)
+                } else {
+                    (all.len() - 1, true)
+                }
+            }
+            None => {
+                let vis: Vec<usize> = all.iter().map(|&(l, s)| self.visual_of(l, s)).collect();
+                if forward {
+                    vis.iter()
+                        .position(|&v| v >= from)
+                        .map_or((0, true), |i| (i, false))
+                } else {
+                    vis.iter()
+                        .rposition(|&v| v <= from)
+                        .map_or((all.len() - 1, true), |i| (i, false))
+                }
+            }
+        };
+        self.current = Some(all[i]);
+        Some((self.visual_of(all[i].0, all[i].1), wrapped))
     }
 
     /// The laid-out lines as plain text (for `zhiku show`).
@@ -633,6 +715,40 @@ mod tests {
         let mut d = Document::new("第一行\n\n这里有故障\n\n再来故障", &n);
         d.layout(40);
         assert_eq!(d.match_lines, [2, 4]);
+    }
+
+    #[test]
+    fn n_and_n_step_through_matches_and_wrap_round() {
+        let n: Vec<Needle> = vec!["故障".chars().collect()];
+        let mut d = Document::new("故障一\n\n二\n\n故障三故障\n\n四", &n);
+        d.layout(40);
+        assert_eq!(d.match_count(), 3);
+        assert_eq!(d.match_position(), None);
+        assert_eq!(d.step_match(0, true), Some((0, false)));
+        assert_eq!(d.match_position(), Some((1, 3)));
+        assert_eq!(d.step_match(0, true), Some((4, false)));
+        assert_eq!(d.step_match(0, true), Some((4, false)));
+        assert_eq!(d.match_position(), Some((3, 3)));
+        // Past the last: round to the first, and said so.
+        assert_eq!(d.step_match(0, true), Some((0, true)));
+        assert_eq!(d.step_match(0, false), Some((4, true)));
+        assert_eq!(d.match_position(), Some((3, 3)));
+        // Only the current match is marked current.
+        let v = d.visual[4].clone();
+        let hits: Vec<Hit> = d
+            .segments(&v)
+            .1
+            .iter()
+            .map(|p| p.2)
+            .filter(|h| *h != Hit::No)
+            .collect();
+        assert_eq!(hits, [Hit::Match, Hit::Current]);
+        // From the middle of the article without a current match: the next one below.
+        d.set_needles(&n);
+        assert_eq!(d.step_match(3, true), Some((4, false)));
+        let mut none = Document::new("没有", &n);
+        none.layout(40);
+        assert_eq!(none.step_match(0, true), None);
     }
 
     #[test]

@@ -779,23 +779,20 @@ impl App {
     }
 
     fn jump_match(&mut self, next: bool) {
-        let Some(doc) = &self.doc else { return };
+        let Some(doc) = &mut self.doc else { return };
         let offset = 3;
-        let cur = self.scroll.saturating_add(offset);
-        let target = if next {
-            doc.match_lines
-                .iter()
-                .find(|&&l| l > cur)
-                .or(doc.match_lines.first())
-        } else {
-            doc.match_lines
-                .iter()
-                .rev()
-                .find(|&&l| l < cur)
-                .or(doc.match_lines.last())
-        };
-        match target {
-            Some(&l) => self.scroll = l.saturating_sub(offset),
+        match doc.step_match(self.scroll, next) {
+            Some((l, wrapped)) => {
+                let (k, n) = doc.match_position().unwrap_or((0, 0));
+                self.scroll = l.saturating_sub(offset);
+                self.status = Some(if wrapped && next {
+                    (format!("已到文末, 回到第一处匹配 ({k}/{n})"), false)
+                } else if wrapped {
+                    (format!("已到文首, 回到最后一处匹配 ({k}/{n})"), false)
+                } else {
+                    (format!("匹配 {k}/{n}"), false)
+                });
+            }
             None => self.status = Some(("文中没有匹配".into(), false)),
         }
         self.focus = Focus::Reader;
