@@ -790,10 +790,21 @@ fn print_article(a: &crate::store::Article, width: usize) -> Result<ExitCode, Cl
         writeln!(out, "推断标签 inferred: {inferred}")?;
     }
     writeln!(out, "分类 category: {}\n", sanitize_line(&a.meta.category))?;
-    let mut doc = crate::doc::Document::new(&a.body, &[]);
+    // Plain text: no colours to compute.
+    let opts = crate::doc::RenderOptions {
+        code_theme: None,
+        ..crate::doc::RenderOptions::default()
+    };
+    let mut doc = crate::doc::Document::with_options(&a.body, &[], &opts);
     doc.layout(width);
     for line in doc.plain_lines() {
         writeln!(out, "{}", line.trim_end())?;
+    }
+    if !doc.links.is_empty() {
+        writeln!(out, "\n链接 links:")?;
+        for l in doc.link_lines() {
+            writeln!(out, "{l}")?;
+        }
     }
     if let Some(u) = &a.url {
         writeln!(out, "\n原文: {}", sanitize_line(u))?;

@@ -432,8 +432,9 @@ fn hostile_articles_reach_the_terminal_inert() {
         "第一段 标题被改了吗 窗口报告。",
         "链接 https://bank.example 文字。",
         "清屏前清屏后，上移两行。",
-        "退格XY。",
-        "C1 控制 CSI红 OSC完。",
+        // cjk_spacing: a space between Chinese and Latin.
+        "退格 XY。",
+        "C1 控制 CSI 红 OSC 完。",
     ] {
         assert!(s.contains(shown), "{shown:?} not shown inert:\n{s}");
     }
@@ -476,13 +477,15 @@ fn hostile_articles_reach_the_terminal_inert() {
             .clone()
     };
     let (if_row, return_row) = (code("if x {"), code("return"));
-    assert!(if_row.starts_with("      if x {"), "{if_row:?}");
+    // Code is drawn behind a left rule: "╎ " then the code's own indentation.
+    assert!(if_row.starts_with("╎     if x {"), "{if_row:?}");
     assert!(
-        return_row.starts_with("          return  // 注释"),
+        return_row.starts_with("╎         return  // 注释"),
         "{return_row:?}"
     );
+    // The HTML parser drops a script's text; the rest of the markup is plain text.
     assert!(
-        s.contains("alert(\"xss\")") && s.contains("块 内<b>"),
+        !s.contains("alert(\"xss\")") && s.contains("块 内<b>"),
         "{s}"
     );
     assert!(!s.contains("<script>") && !s.contains("onclick"), "{s}");

@@ -1075,13 +1075,15 @@ fn raw_html_in_bodies_is_stored_as_is() {
         ),
         "{hexo:#?}"
     );
-    // `show` renders the body like the reader: tags become readable text, never markup.
+    // `show` renders the body like the reader, through the HTML parser: text stays text
+    // (entities decoded), a script's text is dropped, an image is a numbered placeholder.
     let out = env.run(&["show", "html-1", "--width", "200"]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert!(
-        out.stdout.contains("alert(\"xss\")") && out.stdout.contains("红"),
+        !out.stdout.contains("alert(") && out.stdout.contains("红") && out.stdout.contains("&<p>"),
         "{out:#?}"
     );
+    assert!(out.stdout.contains("[图 1]"), "{out:#?}");
     assert!(
         !out.stdout.contains("<script>") && !out.stdout.contains("<div"),
         "{out:#?}"

@@ -44,7 +44,17 @@ pub fn escape_for_terminal(s: &str) -> String {
     out
 }
 
+/// Characters that need no look: printable ASCII, CJK punctuation and ideographs, full-width
+/// forms (the bulk of a Chinese article and of code). Text made only of them is returned as is.
+fn plain_char(c: char, multiline: bool) -> bool {
+    matches!(c, ' '..='~' | '\u{3000}'..='\u{3029}' | '\u{3030}'..='\u{3098}' | '\u{309B}'..='\u{9FFF}' | '\u{FF01}'..='\u{FFEF}')
+        || (multiline && c == '\n')
+}
+
 fn clean(s: &str, multiline: bool) -> String {
+    if s.chars().all(|c| plain_char(c, multiline)) {
+        return s.to_owned();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut col = 0usize;

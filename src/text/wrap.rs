@@ -124,8 +124,17 @@ pub fn wrap_line(s: &str, width: usize) -> Vec<Range<usize>> {
         if used + units[j].width > width && j > start {
             let cut = if units[j].space {
                 j
+            } else if let Some(b) = last_break.filter(|&b| b > start) {
+                b
             } else {
-                last_break.filter(|&b| b > start).unwrap_or(j)
+                // A word longer than the line is cut where it overflows; never just before
+                // closing punctuation (a long URL followed by `)，`): borrow characters from
+                // the end of this line so the punctuation does not begin the next.
+                let mut c = j;
+                while c > start + 1 && units[c].close {
+                    c -= 1;
+                }
+                c
             };
             lines.push(end_of(start)..end_of(cut));
             start = cut;
@@ -193,6 +202,17 @@ mod tests {
     fn latin_words_stay_whole() {
         assert_eq!(lines("使用Kafka消息", 8), ["使用", "Kafka消", "息"]);
         assert_eq!(lines("hello world foo", 11), ["hello world", "foo"]);
+    }
+
+    #[test]
+    fn a_long_url_never_leaves_closing_punctuation_at_a_line_start() {
+        let s = "见(https://example.com/a/b/c/d)，然后";
+        for w in 8..40 {
+            for (i, l) in lines(s, w).into_iter().enumerate() {
+                let first = l.chars().next().unwrap_or(' ');
+                assert!(i == 0 || !is_closing(first), "width {w}: {l:?}");
+            }
+        }
     }
 
     #[test]

@@ -88,6 +88,17 @@ pub struct App {
     pub tips: Vec<(&'static str, &'static str)>,
     pub tip_index: usize,
     pub ascii_borders: bool,
+    /// How bodies are rendered (code theme, ASCII rules, spacing), from the configuration.
+    render: crate::doc::RenderOptions,
+    /// Digits typed after `f` (follow link number …).
+    pub(super) link_input: Option<String>,
+    /// Code colours of the open article: asked for (`None`) or arrived.
+    colours: Option<(
+        crate::store::ArticleId,
+        Option<std::sync::Arc<crate::doc::Colours>>,
+    )>,
+    /// The configured opener for links, if any.
+    pub opener: Option<String>,
     pub show_tip: bool,
     pub focus: Focus,
     /// The pane the search box returns to.
@@ -149,6 +160,10 @@ impl App {
             tips: Vec::new(),
             tip_index: 0,
             ascii_borders: false,
+            render: crate::doc::RenderOptions::default(),
+            link_input: None,
+            colours: None,
+            opener: None,
             show_tip: true,
             focus: Focus::Results,
             last_pane: Focus::Results,
@@ -197,6 +212,11 @@ impl App {
         self.theme = c.theme;
         self.keymap = c.keymap;
         self.ascii_borders = c.ascii_borders;
+        self.render = c.render;
+        self.opener = c.opener;
+        if self.article.is_some() {
+            self.rebuild_doc();
+        }
         self.show_tip = c.show_tip;
         if c.sort != self.sort {
             self.sort = c.sort;
@@ -319,7 +339,24 @@ impl App {
     fn rebuild_doc(&mut self) {
         let width = self.doc.as_ref().map_or(0, |d| d.width);
         self.doc = self.article.as_ref().map(|a| {
-            let mut d = Document::new(&a.body, &self.results.needles);
+            let opts = crate::doc::RenderOptions {
+                ascii: self.ascii_borders,
+                ..self.render.clone()
+            };
+            let mut d = Document::with_options(&a.body, &self.results.needles, &opts);
+            match (&self.colours, opts.code_theme) {
+                (Some((id, Some(c))), _) if *id == a.meta.id => d.apply_colours(c),
+                (Some((id, None)), _) if *id == a.meta.id => {}
+                (_, Some(theme)) if !d.blocks.is_empty() => {
+                    self.colours = Some((a.meta.id, None));
+                    self.outbox.push(Outgoing::Job(Job::Highlight {
+                        id: a.meta.id,
+                        blocks: d.blocks.clone(),
+                        theme,
+                    }));
+                }
+                _ => {}
+            }
             if width > 0 {
                 d.layout(width);
             }
@@ -346,6 +383,14 @@ impl App {
     pub fn on_reply(&mut self, r: Reply) {
         self.dirty = true;
         match r {
+            Reply::Colours { id, colours } => {
+                if self.article.as_ref().is_some_and(|a| a.meta.id == id) {
+                    if let Some(d) = &mut self.doc {
+                        d.apply_colours(&colours);
+                    }
+                    self.colours = Some((id, Some(colours)));
+                }
+            }
             Reply::Results { ticket, res } => {
                 if ticket != self.search_ticket && ticket != 0 {
                     return;
@@ -465,6 +510,9 @@ impl App {
             Overlay::Palette(_) => return self.palette_key(key),
             Overlay::Picker(_) => return self.picker_key(key),
             Overlay::None => {}
+        }
+        if self.link_input.is_some() {
+            return self.link_key(key);
         }
         if self.focus == Focus::Search {
             return self.search_key(key);
@@ -731,23 +779,20 @@ impl App {
     }
 
     fn jump_match(&mut self, next: bool) {
-        let Some(doc) = &self.doc else { return };
+        let Some(doc) = &mut self.doc else { return };
         let offset = 3;
-        let cur = self.scroll.saturating_add(offset);
-        let target = if next {
-            doc.match_lines
-                .iter()
-                .find(|&&l| l > cur)
-                .or(doc.match_lines.first())
-        } else {
-            doc.match_lines
-                .iter()
-                .rev()
-                .find(|&&l| l < cur)
-                .or(doc.match_lines.last())
-        };
-        match target {
-            Some(&l) => self.scroll = l.saturating_sub(offset),
+        match doc.step_match(self.scroll, next) {
+            Some((l, wrapped)) => {
+                let (k, n) = doc.match_position().unwrap_or((0, 0));
+                self.scroll = l.saturating_sub(offset);
+                self.status = Some(if wrapped && next {
+                    (format!("已到文末, 回到第一处匹配 ({k}/{n})"), false)
+                } else if wrapped {
+                    (format!("已到文首, 回到最后一处匹配 ({k}/{n})"), false)
+                } else {
+                    (format!("匹配 {k}/{n}"), false)
+                });
+            }
             None => self.status = Some(("文中没有匹配".into(), false)),
         }
         self.focus = Focus::Reader;

@@ -1,6 +1,7 @@
 //! `config.toml`: theme, ASCII borders, default sort, the tip, and key bindings. Unknown keys and
 //! bad values are errors that name the line; nothing is silently ignored.
 
+use crate::doc::RenderOptions;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,12 @@ struct File {
     #[serde(default)]
     hide_empty_categories: bool,
     #[serde(default)]
+    code_theme: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    cjk_spacing: bool,
+    #[serde(default)]
+    opener: Option<String>,
+    #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
 }
 
@@ -59,6 +66,10 @@ pub struct Config {
     pub show_tip: bool,
     /// Leave built-in categories without articles out of the tree (read by the taxonomy).
     pub hide_empty_categories: bool,
+    /// How article bodies are drawn: code theme, ASCII rules, Chinese/Latin spacing.
+    pub render: RenderOptions,
+    /// The program links open with (`o`, `f`): unset means $BROWSER, then xdg-open / open.
+    pub opener: Option<String>,
     pub keymap: Keymap,
 }
 
@@ -70,6 +81,8 @@ impl Default for Config {
             sort: Sort::Relevance,
             show_tip: true,
             hide_empty_categories: false,
+            render: RenderOptions::default(),
+            opener: None,
             keymap: Keymap::default(),
         }
     }
@@ -112,7 +125,29 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
             .bind(b.action, keys.get_ref())
             .map_err(|e| format!("{name}:{}: {e}", line_of(text, keys.span().start)))?;
     }
+    let dark = file.theme == ThemeName::Dark;
+    let code_theme = match &file.code_theme {
+        None => Some(crate::doc::default_theme(dark)),
+        Some(t) if t.get_ref() == "none" => None,
+        Some(t) => Some(crate::doc::find_theme(t.get_ref()).ok_or_else(|| {
+            format!(
+                "{name}:{}: unknown code_theme {:?}; themes are: none, {}",
+                line_of(text, t.span().start),
+                crate::text::sanitize_line(t.get_ref()),
+                crate::doc::theme_names().join(", ")
+            )
+        })?),
+    };
     Ok(Config {
+        render: RenderOptions {
+            code_theme,
+            ascii: file.ascii_borders,
+            cjk_spacing: file.cjk_spacing,
+        },
+        opener: file
+            .opener
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty()),
         theme: match file.theme {
             ThemeName::Dark => Theme::default(),
             ThemeName::Light => Theme::light(),
@@ -153,6 +188,14 @@ pub fn default_text() -> String {
          show_tip = true\n\n\
          # Leave built-in categories that have no articles out of the category tree\n\
          hide_empty_categories = false\n\n\
+         # Colours of code blocks: a theme name (\"OneHalfDark\", \"Dracula\", \"GitHub\", \"Nord\"…), or\n\
+         # \"none\" for one colour. Unset: matched to the theme above.\n\
+         # code_theme = \"OneHalfDark\"\n\n\
+         # A space between Chinese and Latin letters or digits when reading (使用Redis → 使用 Redis)\n\
+         cjk_spacing = true\n\n\
+         # The program that opens links (o, f): the URL is its last argument. Unset: $BROWSER,\n\
+         # then xdg-open (open on macOS).\n\
+         # opener = \"firefox --new-tab\"\n\n\
          # Key bindings: action = [\"key\", ...]. Keys: \"j\", \"G\", \"Ctrl-d\", \"Alt-x\", \"Enter\", \"Esc\",\n\
          # \"Tab\", \"Shift-Tab\", \"Space\", \"Backspace\", \"Up\", \"Down\", \"Left\", \"Right\", \"Home\", \"End\",\n\
          # \"PgUp\", \"PgDn\", \"F1\"…\"F12\". Uncomment a line to change it.\n\

@@ -3,7 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::doc::{Document, Kind};
+use crate::doc::{Document, Hit, Kind};
 
 /// Visual lines `[from, from + n)` of `doc`, styled.
 pub fn lines<'a>(doc: &'a Document, from: usize, n: usize, theme: &Theme) -> Vec<Line<'a>> {
@@ -19,8 +19,10 @@ pub fn lines<'a>(doc: &'a Document, from: usize, n: usize, theme: &Theme) -> Vec
             }
             for (text, kind, hit) in pieces {
                 let mut style = theme.kind(kind);
-                if hit {
-                    style = style.patch(theme.highlight);
+                match hit {
+                    Hit::No => {}
+                    Hit::Match => style = style.patch(theme.highlight),
+                    Hit::Current => style = style.patch(theme.current_match),
                 }
                 spans.push(Span::styled(text, style));
             }

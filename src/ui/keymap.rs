@@ -45,6 +45,10 @@ pub enum Action {
     CopyMarkdown,
     Outline,
     NextTip,
+    FollowLink,
+    Links,
+    ScrollLeft,
+    ScrollRight,
 }
 
 /// An action's name in the configuration file, default keys and help text.
@@ -145,7 +149,21 @@ pub const BINDINGS: &[Binding] = &[
         Action::CopyMarkdown,
         "copy_markdown",
         &["Y"],
-        "复制全文(Markdown)",
+        "复制眼前的代码块, 没有则复制全文(Markdown)",
+    ),
+    b(
+        Action::FollowLink,
+        "follow_link",
+        &["f"],
+        "打开文中链接: f 后输入编号",
+    ),
+    b(Action::Links, "links", &["L"], "文中链接与图片列表"),
+    b(Action::ScrollLeft, "scroll_left", &["<"], "代码与表格左移"),
+    b(
+        Action::ScrollRight,
+        "scroll_right",
+        &[">"],
+        "代码与表格右移(超出窗格时)",
     ),
     b(Action::NextTip, "next_tip", &["T"], "换一条 Linux 命令"),
     b(Action::Zoom, "zoom", &["z"], "阅读全屏"),

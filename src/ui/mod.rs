@@ -7,6 +7,7 @@ pub mod app;
 pub mod config;
 pub mod docview;
 pub mod keymap;
+mod links;
 pub mod palette;
 pub mod render;
 pub mod site;
@@ -169,12 +170,10 @@ fn run_effects(app: &mut App) {
                 let _ = out.flush();
             }
             site::Effect::OpenUrl(url) => {
-                let opener = if cfg!(target_os = "macos") {
-                    "open"
-                } else {
-                    "xdg-open"
-                };
-                let spawned = std::process::Command::new(opener)
+                let opener = opener_command(app.opener.as_deref());
+                let (program, args) = opener.split_first().expect("opener has a program");
+                let spawned = std::process::Command::new(program)
+                    .args(args)
                     .arg(&url)
                     .stdin(std::process::Stdio::null())
                     .stdout(std::process::Stdio::null())
@@ -183,13 +182,40 @@ fn run_effects(app: &mut App) {
                 app.status = Some(match spawned {
                     Ok(_) => (format!("已在浏览器中打开: {url}"), false),
                     Err(e) => (
-                        format!("无法打开浏览器 ({opener}: {e}); 按 y 复制链接"),
+                        format!("无法打开浏览器 ({program}: {e}); 按 y 复制链接"),
                         true,
                     ),
                 });
                 app.dirty = true;
             }
         }
+    }
+}
+
+/// The command links open with: the configured opener, else the first of `$BROWSER`, else
+/// the desktop's own (`xdg-open`, `open` on macOS). Words split at whitespace; the URL is
+/// appended as the last argument, never passed through a shell.
+fn opener_command(configured: Option<&str>) -> Vec<String> {
+    let from_env = std::env::var("BROWSER").ok();
+    let chosen = configured
+        .map(str::to_owned)
+        .or_else(|| from_env.and_then(|b| b.split(':').next().map(str::to_owned)));
+    let words: Vec<String> = chosen
+        .iter()
+        .flat_map(|c| c.split_whitespace())
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        vec![
+            if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            }
+            .to_owned(),
+        ]
+    } else {
+        words
     }
 }
 

@@ -430,8 +430,14 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     let pct = (app.scroll.saturating_add(app.reader_rows).min(total) * 100)
         .checked_div(total)
         .unwrap_or(0);
+    let place = app
+        .doc
+        .as_ref()
+        .and_then(|d| d.match_position())
+        .map(|(k, n)| format!("⋅ 匹配 {k}/{n} "))
+        .unwrap_or_default();
     let title = if app.article.is_some() {
-        format!("{}⋅ {pct}% ", s::READER)
+        format!("{}⋅ {pct}% {place}", s::READER)
     } else {
         s::READER.to_owned()
     };

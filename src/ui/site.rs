@@ -49,6 +49,8 @@ pub enum Effect {
 pub enum Target {
     Month(String),
     Line(usize),
+    /// A link of the open article, by its number.
+    Link(usize),
 }
 
 /// A list to choose from (the archive's months, the outline).
@@ -177,6 +179,7 @@ impl App {
                 }
                 None => self.say("这篇文章没有原文链接"),
             },
+            Action::CopyMarkdown if self.focus == Focus::Reader && self.copy_block() => {}
             Action::CopyMarkdown => match &self.article {
                 Some(a) => {
                     self.effects.push(Effect::Copy(article_markdown(a)));
@@ -184,6 +187,9 @@ impl App {
                 }
                 None => self.say("先打开一篇文章"),
             },
+            Action::FollowLink => self.begin_follow(),
+            Action::Links => self.links_overlay(),
+            Action::ScrollLeft | Action::ScrollRight => self.hscroll(a == Action::ScrollRight),
             Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
             }
@@ -234,6 +240,7 @@ impl App {
                         let kind = ListKind::Month(m.clone(), self.scope.clone());
                         self.list(View::Month(m), kind);
                     }
+                    Some(Target::Link(n)) => self.follow(n),
                     Some(Target::Line(l)) => {
                         self.scroll = l;
                         self.focus = Focus::Reader;

@@ -11,6 +11,8 @@ pub struct Theme {
     pub title: Style,
     pub selected: Style,
     pub highlight: Style,
+    /// The match `n`/`N` is on.
+    pub current_match: Style,
     pub dim: Style,
     pub read: Style,
     pub meta: Style,
@@ -33,6 +35,10 @@ impl Default for Theme {
                 .bg(Color::Indexed(236))
                 .add_modifier(Modifier::BOLD),
             highlight: Style::new().fg(Color::Black).bg(Color::Yellow),
+            current_match: Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
             dim: Style::new().fg(Color::DarkGray),
             read: Style::new().fg(Color::Gray),
             meta: Style::new().fg(Color::Indexed(244)),
@@ -98,6 +104,7 @@ impl Theme {
             Kind::Heading => self.heading,
             Kind::Quote => self.quote,
             Kind::Marker | Kind::Dim => self.dim,
+            Kind::Syntax(c) => Style::new().fg(Color::Rgb(c.0, c.1, c.2)),
         }
     }
 

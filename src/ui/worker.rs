@@ -46,6 +46,13 @@ pub enum Job {
         ext_id: String,
         scroll: usize,
     },
+    /// Colours for an article's code blocks; done on a thread of its own (it may take a while
+    /// for an article made of code), never on the store's.
+    Highlight {
+        id: ArticleId,
+        blocks: Vec<crate::doc::CodeBlock>,
+        theme: crate::doc::CodeTheme,
+    },
 }
 
 /// What comes back.
@@ -70,12 +77,17 @@ pub enum Reply {
         id: ArticleId,
         res: Result<Vec<(ArticleId, String)>, String>,
     },
+    Colours {
+        id: ArticleId,
+        colours: std::sync::Arc<crate::doc::Colours>,
+    },
 }
 
 /// Handles to both workers.
 pub struct Workers {
     search_tx: Sender<(u64, Request)>,
     data_tx: Sender<Job>,
+    highlight_tx: Sender<Job>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
     in_flight: Arc<Mutex<Option<u64>>>,
     threads: Vec<thread::JoinHandle<()>>,
@@ -107,6 +119,16 @@ impl Workers {
                     .expect("spawn search worker"),
             );
         }
+        let (highlight_tx, highlight_rx) = channel::<Job>();
+        {
+            let reply = reply.clone();
+            threads.push(
+                thread::Builder::new()
+                    .name("zhiku-highlight".into())
+                    .spawn(move || highlight_loop(highlight_rx, reply, wrap))
+                    .expect("spawn highlight worker"),
+            );
+        }
         threads.push(
             thread::Builder::new()
                 .name("zhiku-data".into())
@@ -116,6 +138,7 @@ impl Workers {
         Workers {
             search_tx,
             data_tx,
+            highlight_tx,
             interrupt,
             in_flight,
             threads,
@@ -134,7 +157,10 @@ impl Workers {
     }
 
     pub fn job(&self, job: Job) {
-        let _ = self.data_tx.send(job);
+        let _ = match job {
+            Job::Highlight { .. } => self.highlight_tx.send(job),
+            job => self.data_tx.send(job),
+        };
     }
 
     /// Stops both workers (a running search is interrupted) and waits for them, at most
@@ -231,9 +257,36 @@ fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Rep
     }
 }
 
+/// Highlights code for the newest article asked for (older requests still queued are
+/// skipped: the reader has moved on).
+fn highlight_loop<M>(rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Reply) -> M) {
+    crate::doc::warm_up();
+    while let Ok(mut job) = rx.recv() {
+        while let Ok(newer) = rx.try_recv() {
+            job = newer;
+        }
+        if let Some(r) = highlight(job)
+            && reply.send(wrap(r)).is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn highlight(job: Job) -> Option<Reply> {
+    match job {
+        Job::Highlight { id, blocks, theme } => Some(Reply::Colours {
+            id,
+            colours: std::sync::Arc::new(crate::doc::colour_blocks(&blocks, theme)),
+        }),
+        _ => None,
+    }
+}
+
 /// Does one data job on `store` (the data worker's body; tests call it directly).
 pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
     Some(match job {
+        Job::Highlight { .. } => return highlight(job),
         Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
         Job::Open {
             ticket,

@@ -11,7 +11,8 @@ pub mod cli;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
-pub mod html_md;
+/// HTML → Markdown lives with the document model (the reader renders HTML bodies through it).
+pub use crate::doc::html as html_md;
 pub mod net;
 pub mod opml;
 

@@ -31,6 +31,13 @@ pub fn node_to_markdown(node: &NodeRef, base: Option<&Url>) -> String {
     c.blocks.join("\n\n")
 }
 
+/// A URL as a Markdown link destination, which ends at a space or an unbalanced parenthesis.
+fn markdown_dest(u: &str) -> String {
+    u.replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+}
+
 /// Elements whose content is never part of an article.
 fn dropped(name: &str) -> bool {
     matches!(
@@ -270,9 +277,8 @@ impl Conv<'_> {
             .iter()
             .find_map(|a| node.attr(a).filter(|v| !v.trim().is_empty()))
             .and_then(|s| self.link(&s));
-        let Some(src) = src else {
-            return String::new();
-        };
+        // An image with no address we keep (a data: URI) still shows as a placeholder.
+        let src = src.unwrap_or_default();
         let alt = node
             .attr("alt")
             .map(|a| escape_text(&collapse(&a)))
@@ -288,18 +294,20 @@ impl Conv<'_> {
         }
         let u = match self.base {
             Some(b) => b.join(href).ok()?,
-            None => Url::parse(href).ok()?,
+            None => match Url::parse(href) {
+                Ok(u) => u,
+                // No page to resolve against (an HTML body in the library): a relative
+                // address is kept as written; it is shown, never fetched.
+                Err(url::ParseError::RelativeUrlWithoutBase) => {
+                    return Some(markdown_dest(href));
+                }
+                Err(_) => return None,
+            },
         };
         if !matches!(u.scheme(), "http" | "https" | "mailto") {
             return None;
         }
-        // Markdown link destinations end at a space or an unbalanced parenthesis.
-        Some(
-            u.as_str()
-                .replace(' ', "%20")
-                .replace('(', "%28")
-                .replace(')', "%29"),
-        )
+        Some(markdown_dest(u.as_str()))
     }
 
     fn list(&self, node: &NodeRef, ordered: bool, depth: usize) -> String {
@@ -427,6 +435,10 @@ fn collapse(s: &str) -> String {
 /// Appends a text node: whitespace collapsed (a leading space only after other text),
 /// Markdown punctuation escaped.
 fn push_text(out: &mut String, raw: &str) {
+    // Entities decode to controls (`&#27;]0;x&#7;`): sanitised before escaping, so that an
+    // escape sequence goes whole instead of being split by a backslash and leaving its text.
+    let clean = crate::text::sanitize(raw);
+    let raw = clean.as_str();
     let c = collapse(raw);
     if c.is_empty() {
         if raw.chars().any(char::is_whitespace) && !out.is_empty() && !out.ends_with([' ', '\n']) {

@@ -1,0 +1,221 @@
+//! Reading a technical article (issue 15): highlighted code drawn as a block, wide code and
+//! tables scrolled sideways, numbered links followed by number or from the link list, `Y`
+//! copying the code block in view, HTML bodies through the parser. TestBackend + insta.
+
+mod common;
+
+use common::{frame, key, text_of, typed};
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use serde_json::json;
+use zhiku::import::{Options, Source, import};
+use zhiku::store::Store;
+use zhiku::ui::App;
+use zhiku::ui::site::Effect;
+
+fn store_with(records: &[serde_json::Value]) -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let data: &'static [u8] = Box::leak(text.into_boxed_str()).as_bytes();
+    let r = import(
+        &mut s,
+        vec![Source::Memory {
+            name: "t.jsonl".into(),
+            data,
+        }],
+        Options::default(),
+    )
+    .unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+const BODY: &str = "部署前先看[官方文档](https://docs.example.com/k8s)和[本站旧文](/archives/42)，\
+架构见下图。\n\n![集群架构](https://img.example.com/arch.png)\n\n\
+```rust\nfn main() { let s = \"很长的一行代码, 比窗格宽得多, 需要左右滚动才能看完\"; println!(\"{s}\"); }\n```\n\n\
+| 参数 | 默认值 | 说明 |\n|---|---|---|\n| replicas | 3 | 副本数 |\n| storage | 10Gi | 每个节点的存储 |\n\n\
+最后一段使用Redis缓存。\n";
+
+fn article_store() -> Store {
+    store_with(&[
+        json!({"id": "k8s-1", "title": "在 K8s 上部署", "body": BODY, "tags": ["Kubernetes"],
+               "url": "https://blog.example.com/post/k8s-1/", "date": "2025-01-02"}),
+        json!({"id": "html-1", "title": "HTML 导出的文章",
+               "body": "<h2>小节</h2><p>正文&nbsp;&amp;说明</p><pre><code class=\"language-python\">print('你好')\n</code></pre><table><tr><th>键</th><th>值</th></tr><tr><td>a</td><td>1</td></tr></table><p><img src=\"/x.png\" alt=\"示意图\"></p>",
+               "date": "2025-01-03"}),
+    ])
+}
+
+/// Searches `word` and opens the first result in the reader.
+fn open(a: &mut App, store: &Store, word: &str) {
+    key(a, store, KeyCode::Char('/'));
+    typed(a, store, word);
+    key(a, store, KeyCode::Enter);
+    key(a, store, KeyCode::Enter);
+    assert!(a.article.is_some(), "an article is open");
+}
+
+/// The screen's text without spaces (a wide character's second cell reads as a space).
+fn flat(buf: &ratatui::buffer::Buffer) -> String {
+    text_of(buf).replace(' ', "")
+}
+
+fn opened(a: &mut App) -> Vec<String> {
+    a.effects
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::OpenUrl(u) => Some(u),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn code_tables_and_links_in_the_reader() {
+    let store = article_store();
+    let mut a = common::app(&store);
+    open(&mut a, &store, "部署");
+    a.zoom = true;
+    let buf = frame(&mut a, &store, 80, 24);
+    insta::assert_snapshot!("reader_code_table_links_80x24", text_of(&buf));
+    let shown = flat(&buf);
+    assert!(
+        shown.contains("官方文档[1]") && shown.contains("[图3:集群架构]"),
+        "{shown}"
+    );
+    assert!(shown.contains("╎rust"), "{shown}");
+    // The code line is highlighted: several true colours on it, from the code theme.
+    let row = (0..buf.area.height)
+        .find(|&y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_owned())
+                .collect::<String>()
+                .contains("fn main")
+        })
+        .expect("the code line is on screen");
+    let colours: std::collections::HashSet<Color> = (0..buf.area.width)
+        .map(|x| buf[(x, row)].fg)
+        .filter(|c| matches!(c, Color::Rgb(..)))
+        .collect();
+    assert!(colours.len() >= 2, "{colours:?}");
+    // Clipped at the edge with an arrow; `>` brings the rest into view, prose stays.
+    assert!(shown.contains('→'), "{shown}");
+    for _ in 0..4 {
+        key(&mut a, &store, KeyCode::Char('>'));
+    }
+    let moved = flat(&frame(&mut a, &store, 80, 24));
+    assert!(moved.contains("println!"), "{moved}");
+    assert!(moved.contains("部署前先看官方文档[1]"), "{moved}");
+    key(&mut a, &store, KeyCode::Char('<'));
+    assert!(a.doc.as_ref().unwrap().shift > 0);
+}
+
+#[test]
+fn links_are_followed_by_number_and_from_the_list() {
+    let store = article_store();
+    let mut a = common::app(&store);
+    open(&mut a, &store, "部署");
+    key(&mut a, &store, KeyCode::Char('f'));
+    key(&mut a, &store, KeyCode::Char('1'));
+    assert_eq!(opened(&mut a), ["https://docs.example.com/k8s"]);
+    // A relative permalink resolves against the article's own address.
+    key(&mut a, &store, KeyCode::Char('f'));
+    key(&mut a, &store, KeyCode::Char('2'));
+    assert_eq!(opened(&mut a), ["https://blog.example.com/archives/42"]);
+    // A number that is not there: said, nothing opened.
+    key(&mut a, &store, KeyCode::Char('f'));
+    key(&mut a, &store, KeyCode::Char('9'));
+    assert!(opened(&mut a).is_empty());
+    assert!(a.status.as_ref().unwrap().0.contains("没有第 9 个链接"));
+    // The list: every link and image with its URL; Enter opens the selected one.
+    key(&mut a, &store, KeyCode::Char('L'));
+    let shown = flat(&frame(&mut a, &store, 100, 30));
+    assert!(
+        shown.contains("[1]官方文档https://docs.example.com/k8s")
+            && shown.contains("[图3]集群架构https://img.example.com/arch.png"),
+        "{shown}"
+    );
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(opened(&mut a), ["https://blog.example.com/archives/42"]);
+    // Esc abandons a number.
+    key(&mut a, &store, KeyCode::Char('f'));
+    key(&mut a, &store, KeyCode::Esc);
+    key(&mut a, &store, KeyCode::Char('1'));
+    assert!(opened(&mut a).is_empty());
+}
+
+#[test]
+fn y_copies_the_code_block_in_view() {
+    let store = article_store();
+    let mut a = common::app(&store);
+    open(&mut a, &store, "部署");
+    frame(&mut a, &store, 120, 40);
+    key(&mut a, &store, KeyCode::Char('Y'));
+    let copied: Vec<String> = a
+        .effects
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::Copy(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied.len(), 1);
+    assert!(
+        copied[0].starts_with("fn main()") && !copied[0].contains("部署前"),
+        "{copied:?}"
+    );
+    assert!(a.status.as_ref().unwrap().0.contains("rust"));
+}
+
+#[test]
+fn html_bodies_read_like_markdown() {
+    let store = article_store();
+    let mut a = common::app(&store);
+    open(&mut a, &store, "HTML");
+    a.zoom = true;
+    let buf = frame(&mut a, &store, 80, 24);
+    insta::assert_snapshot!("reader_html_body_80x24", text_of(&buf));
+    let shown = flat(&buf);
+    for expected in ["##小节", "正文&说明", "╎python", "│键│值│", "[图1:示意图]"]
+    {
+        assert!(shown.contains(expected), "{expected:?} in\n{shown}");
+    }
+    assert!(
+        !shown.contains("<p>") && !shown.contains("&nbsp;"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn n_shows_where_you_are_and_marks_the_current_match() {
+    let store = store_with(&[json!({"id": "m-1", "title": "故障复盘",
+        "body": "第一次故障。\n\n中间的段落。\n\n第二次故障，第三次故障。\n\n结尾。"})]);
+    let mut a = common::app(&store);
+    open(&mut a, &store, "故障");
+    key(&mut a, &store, KeyCode::Char('n'));
+    key(&mut a, &store, KeyCode::Char('n'));
+    let buf = frame(&mut a, &store, 100, 30);
+    let shown = flat(&buf);
+    assert!(shown.contains("匹配2/3"), "{shown}");
+    // Two kinds of highlight on screen: the other matches, and the current one.
+    let theme = zhiku::ui::theme::Theme::default();
+    let bgs: std::collections::HashSet<Color> = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == "故")
+        .map(|c| c.bg)
+        .collect();
+    assert!(
+        bgs.contains(&theme.current_match.bg.unwrap())
+            && bgs.contains(&theme.highlight.bg.unwrap()),
+        "{bgs:?}"
+    );
+    key(&mut a, &store, KeyCode::Char('n'));
+    key(&mut a, &store, KeyCode::Char('n'));
+    assert!(
+        a.status.as_ref().unwrap().0.contains("回到第一处匹配"),
+        "{:?}",
+        a.status
+    );
+}
