@@ -701,6 +701,39 @@ fn schema_newer_than_the_program_is_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 40: a current store marked with an older schema version
+
+#[test]
+fn store_marked_with_an_older_schema_version_migrates_again_without_sql_errors() {
+    let env = Env::new();
+    let db = env.real_store();
+    let before = count(&db);
+    for version in [0, 1, 2, 4, 6] {
+        {
+            let c = Connection::open(&db).unwrap();
+            c.execute_batch(&format!("PRAGMA user_version = {version};"))
+                .unwrap();
+        }
+        for args in [
+            vec!["stats"],
+            vec!["search", "缓存"],
+            vec!["import", fixture("formats").to_str().unwrap()],
+        ] {
+            let out = env.cmd(&db, &args);
+            assert_eq!(out.code, 0, "version {version}, {args:?}: {out:#?}");
+            assert!(!out.stderr.contains("already exists"), "{out:#?}");
+        }
+        assert_eq!(count(&db), before, "version {version}");
+        let c = Connection::open(&db).unwrap();
+        let v: i32 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, zhiku::store::SCHEMA_VERSION);
+    }
+    integrity_ok(&db);
+}
+
+// ---------------------------------------------------------------------------------------------
 // F 36: importer killed mid-import
 
 #[test]

@@ -12,19 +12,19 @@ pub const SCHEMA_VERSION: i32 = 7;
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
 const V1: &str = r#"
-CREATE TABLE categories(
+CREATE TABLE IF NOT EXISTS categories(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     position INTEGER NOT NULL
 );
-CREATE TABLE tags(
+CREATE TABLE IF NOT EXISTS tags(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     fold TEXT NOT NULL UNIQUE,
     category_id INTEGER NOT NULL REFERENCES categories(id),
     position INTEGER NOT NULL
 );
-CREATE TABLE articles(
+CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY,
     ext_id TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
@@ -41,25 +41,25 @@ CREATE TABLE articles(
     imported_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX articles_category_published ON articles(category_id, published_ts DESC);
-CREATE INDEX articles_published ON articles(published_ts DESC);
-CREATE INDEX articles_author ON articles(author);
-CREATE TABLE article_tags(
+CREATE INDEX IF NOT EXISTS articles_category_published ON articles(category_id, published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_author ON articles(author);
+CREATE TABLE IF NOT EXISTS article_tags(
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     tag_id INTEGER NOT NULL REFERENCES tags(id),
     position INTEGER NOT NULL,
     PRIMARY KEY(article_id, tag_id)
 ) WITHOUT ROWID;
-CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);
-CREATE TABLE user_state(
+CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags(tag_id, article_id);
+CREATE TABLE IF NOT EXISTS user_state(
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     read_count INTEGER NOT NULL DEFAULT 0,
     last_read_at TEXT,
     bookmarked_at TEXT,
     scroll INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(
+CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, tags, author, body,
     content = '', contentless_delete = 1, tokenize = 'ascii'
 );
@@ -69,8 +69,8 @@ CREATE VIRTUAL TABLE fts USING fts5(
 /// instead of every matching article's page), and one for "most viewed" order.
 const V2: &str = r#"
 DROP INDEX IF EXISTS articles_author;
-CREATE INDEX articles_cover ON articles(id, category_id, published_ts, views, author);
-CREATE INDEX articles_views ON articles(views DESC, published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_cover ON articles(id, category_id, published_ts, views, author);
+CREATE INDEX IF NOT EXISTS articles_views ON articles(views DESC, published_ts DESC);
 "#;
 
 /// Brings a store to [`SCHEMA_VERSION`] in one immediate transaction: all or nothing.
