@@ -1278,7 +1278,10 @@ fn search_takes_exclusions_anywhere_and_options_before_or_after() {
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("many"), "{out:#?}");
     // `--help` among the query words prints the command's help, as it does before them.
-    for args in [&["search", "Kafka", "--help"][..], &["search", "-备份", "恢复", "--help"]] {
+    for args in [
+        &["search", "Kafka", "--help"][..],
+        &["search", "-备份", "恢复", "--help"],
+    ] {
         let out = env.cmd(&env.db(), args);
         assert_eq!(out.code, 0, "{out:#?}");
         assert!(out.stdout.contains("Usage"), "{out:#?}");
@@ -1295,4 +1298,43 @@ fn search_with_a_query_of_ten_thousand_characters_answers() {
     env.import_ok(&[&f]).assert_summary(1, 0, 0);
     let q = "数据".repeat(5000);
     assert_eq!(search_ids(&env, &["--json", &q]), ["d1"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 43: user state lives in its own file (`store.user.db`) and still travels with an export
+
+#[test]
+fn export_with_user_state_restores_bookmarks_and_read_marks_in_a_new_store() {
+    let env = Env::new();
+    let src = env.write(
+        "a.jsonl",
+        "{\"id\":\"u1\",\"title\":\"收藏的文章\",\"body\":\"正文一\"}\n\
+         {\"id\":\"u2\",\"title\":\"读过的文章\",\"body\":\"正文二\"}\n",
+    );
+    let db = env.path("one.db");
+    assert_eq!(env.import_into(&db, &[&src]).code, 0);
+    {
+        let s = Store::open(&db, Access::Read).unwrap();
+        let id = |e: &str| s.article_by_ext_id(e).unwrap().unwrap().meta.id;
+        assert!(s.toggle_bookmark(id("u1")).unwrap());
+        s.mark_read(id("u2")).unwrap();
+    }
+    assert!(env.path("one.user.db").exists(), "no user-state file");
+    let dump = env.path("dump.jsonl");
+    let out = env.cmd(
+        &db,
+        &["export", "--user-state", "--out", dump.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{out:#?}");
+    let two = env.path("two.db");
+    let out = env.import_into(&two, &[&dump]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    out.assert_summary(2, 0, 0);
+    let s = Store::open(&two, Access::Read).unwrap();
+    let a = s.article_by_ext_id("u1").unwrap().unwrap();
+    let b = s.article_by_ext_id("u2").unwrap().unwrap();
+    assert!(a.meta.bookmarked);
+    assert_eq!(b.meta.read_count, 1);
+    assert_eq!(s.bookmarks(10).unwrap(), [a.meta.id]);
+    assert_eq!(s.recent(10).unwrap(), [b.meta.id]);
 }

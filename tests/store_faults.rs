@@ -1140,3 +1140,165 @@ fn export_to_a_closed_pipe_ends_quietly_and_to_a_full_device_says_cannot_write()
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// H 43: bookmarks, read marks and the reading position while an import holds the write lock
+
+/// Whether another connection can take the store's write lock now (it does not wait).
+fn store_write_lock_free(db: &Path) -> bool {
+    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).unwrap();
+    match c.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => {
+            c.execute_batch("ROLLBACK").unwrap();
+            true
+        }
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => false,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A store with articles `h43-0…2` and a reader's connection to it.
+fn store_with_three(env: &Env) -> (PathBuf, Store, [zhiku::store::ArticleId; 3]) {
+    let db = env.real_store();
+    let few = env.write("few.jsonl", articles_jsonl("h43", 3));
+    assert_eq!(env.import_into(&db, &[&few]).code, 0);
+    let reader = Store::open(&db, Access::Read).unwrap();
+    assert!(!reader.is_read_only());
+    let id = |i: usize| {
+        reader
+            .article_by_ext_id(&format!("h43-{i}"))
+            .unwrap()
+            .unwrap()
+            .meta
+            .id
+    };
+    let ids = [id(0), id(1), id(2)];
+    (db, reader, ids)
+}
+
+/// What the reader does, each call must succeed (before the fix each failed as "locked" after
+/// the 5 s busy timeout, and the position was lost on quitting).
+fn user_actions(reader: &Store, ids: &[zhiku::store::ArticleId; 3]) {
+    assert!(reader.toggle_bookmark(ids[0]).unwrap());
+    reader.mark_read(ids[1]).unwrap();
+    reader.mark_read(ids[1]).unwrap();
+    reader.set_setting("reader.last_article", "h43-2").unwrap();
+    reader.set_setting("reader.last_scroll", "17").unwrap();
+}
+
+fn assert_user_actions_kept(db: &Path, ids: &[zhiku::store::ArticleId; 3]) {
+    for s in [
+        Store::open(db, Access::Read).unwrap(),
+        Store::open_read_only(db).unwrap(),
+    ] {
+        assert_eq!(s.bookmarks(10).unwrap(), [ids[0]]);
+        assert_eq!(s.recent(10).unwrap(), [ids[1]]);
+        assert_eq!(s.user_state(ids[1]).unwrap().read_count, 2);
+        assert_eq!(
+            s.setting("reader.last_article").unwrap().as_deref(),
+            Some("h43-2")
+        );
+        assert_eq!(
+            s.setting("reader.last_scroll").unwrap().as_deref(),
+            Some("17")
+        );
+        let a = s.article(ids[0]).unwrap().unwrap();
+        assert!(a.meta.bookmarked);
+    }
+}
+
+#[test]
+fn user_actions_are_written_while_another_connection_holds_a_long_write_transaction() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    // The importer's side: the store's write lock, articles changed and not yet committed.
+    let mut writer = Store::open(&db, Access::Write).unwrap();
+    let tx = zhiku::store::begin_store_write(writer.conn_mut()).unwrap();
+    tx.execute("UPDATE articles SET views = views + 1000", [])
+        .unwrap();
+    assert!(!store_write_lock_free(&db), "the writer holds no lock");
+    user_actions(&reader, &ids);
+    // Still held: the actions were written beside the writer's transaction, not after it.
+    assert!(!store_write_lock_free(&db));
+    tx.commit().unwrap();
+    assert_user_actions_kept(&db, &ids);
+    assert!(reader.article(ids[2]).unwrap().unwrap().meta.views >= 1000);
+}
+
+#[test]
+fn user_actions_made_during_a_long_import_are_kept() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    let big = env.write("big.jsonl", articles_jsonl("h43b", 20_000));
+    let mut child = spawn_import(&env, &db, &big);
+    wait_mid_import(&mut child, &db, 2 << 20);
+    user_actions(&reader, &ids);
+    let still_running = child.try_wait().unwrap().is_none();
+    assert!(
+        still_running,
+        "the import ended before the test was done: it did not run alongside"
+    );
+    let out = finish(child);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_user_actions_kept(&db, &ids);
+    // Re-importing the same articles keeps them too.
+    let few = env.path("few.jsonl");
+    assert_eq!(env.import_into(&db, &[&few]).code, 0);
+    assert_user_actions_kept(&db, &ids);
+}
+
+/// Schema step 8: a store of schema 7 kept user state in its own file; opening it moves the
+/// state to the user-state file by external id, and a store that cannot be written shows it.
+#[test]
+fn user_state_of_a_schema_7_store_moves_to_the_user_file() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    drop(reader);
+    let user = zhiku::store::user::user_db_path(&db);
+    {
+        // What schema 7 looked like.
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(&format!(
+            "CREATE TABLE user_state(
+                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                read_count INTEGER NOT NULL DEFAULT 0, last_read_at TEXT, bookmarked_at TEXT,
+                scroll INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO user_state VALUES ({}, 0, NULL, '2024-01-01T00:00:00Z', 0),
+               ({}, 2, '2024-01-02T00:00:00Z', NULL, 0);
+             INSERT INTO settings VALUES ('reader.last_article', 'h43-2'),
+               ('reader.last_scroll', '17');
+             PRAGMA user_version = 7;",
+            ids[0].0, ids[1].0
+        ))
+        .unwrap();
+    }
+    for f in zhiku::store::companions(&db).into_iter().skip(4) {
+        let _ = std::fs::remove_file(f);
+    }
+    // Read-only, not migrated: shown from the old table.
+    assert_user_actions_kept_ro(&db, &ids);
+    assert!(!user.exists());
+    let s = Store::open(&db, Access::Write).unwrap();
+    drop(s);
+    assert!(user.exists());
+    assert_user_actions_kept(&db, &ids);
+    let c = Connection::open(&db).unwrap();
+    let old: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'user_state'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0, "the old table stayed in the store");
+}
+
+fn assert_user_actions_kept_ro(db: &Path, ids: &[zhiku::store::ArticleId; 3]) {
+    let s = Store::open_read_only(db).unwrap();
+    assert_eq!(s.bookmarks(10).unwrap(), [ids[0]]);
+    assert_eq!(s.user_state(ids[1]).unwrap().read_count, 2);
+    assert_eq!(
+        s.setting("reader.last_article").unwrap().as_deref(),
+        Some("h43-2")
+    );
+}

@@ -26,7 +26,8 @@ pub struct NewArticle {
     pub views: u64,
     pub url: Option<String>,
     pub source_path: Option<String>,
-    /// Read marks and bookmark from `export --user-state`; `None` leaves the store's as they are.
+    /// Read marks and bookmark from `export --user-state` (written to the user-state file after
+    /// the import commits); `None` leaves the ones saved as they are.
     pub user_state: Option<super::UserState>,
 }
 
@@ -123,7 +124,7 @@ pub const META_SELECT: &str = "SELECT a.id, a.ext_id, a.title, a.author, c.name,
        JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id AND at.inferred \
        ORDER BY at.position) t) \
     FROM articles a JOIN categories c ON c.id = a.category_id \
-    LEFT JOIN user_state u ON u.article_id = a.id";
+    LEFT JOIN user_state u ON u.ext_id = a.ext_id";
 
 /// Builds an [`ArticleMeta`] from a row selected with `META_SELECT`.
 pub fn article_from_row(r: &Row) -> rusqlite::Result<ArticleMeta> {
@@ -205,9 +206,6 @@ pub fn upsert(
         }
     };
     let (category_id, tags) = super::classify::file_article(tx, &taxonomy, id, &classified)?;
-    if let Some(state) = &a.user_state {
-        super::user::restore_user_state(tx, ArticleId(id), state)?;
-    }
     index_row(
         tx,
         id,
@@ -388,19 +386,6 @@ impl Store {
     pub fn article_count(&self) -> Result<i64> {
         self.conn
             .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
-    }
-
-    /// Marks an article read: bumps the local view count and the read time.
-    pub fn mark_read(&self, id: ArticleId) -> Result<()> {
-        self.require_writable("marking articles read")?;
-        self.conn
-            .execute(
-                "INSERT INTO user_state(article_id, read_count, last_read_at) VALUES (?1, 1, ?2) \
-                 ON CONFLICT(article_id) DO UPDATE SET read_count = read_count + 1, last_read_at = ?2",
-                params![id.0, now_string()],
-            )
-            .map(|_| ())
             .map_err(|e| self.err(e))
     }
 }

@@ -228,10 +228,7 @@ impl Store {
         self.require_writable("retag")?;
         let path = self.path().to_path_buf();
         let e = |e| super::StoreError::from_sqlite(&path, e);
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(e)?;
+        let tx = super::begin_store_write(self.conn_mut()).map_err(e)?;
         let report = retag_in(&tx, t).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(report)

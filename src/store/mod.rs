@@ -132,37 +132,45 @@ impl Store {
             Ok(m) if m.len() == 0 && access == Access::Write => return Self::create(path),
             Ok(_) => {}
         }
-        check_header(path)?;
-        let probe = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
-        if access == Access::Write && is_blank(&probe) {
-            // Likewise a database without a single table: a store whose creation is still
-            // under way in another process (`create` waits for it and finds it done).
-            drop(probe);
-            return Self::create(path);
+        match identify(path, SCHEMA_VERSION)? {
+            // A database without a single table: a store whose creation is still under way in
+            // another process (`create` waits for it and finds it done).
+            Identity::Blank if access == Access::Write => return Self::create(path),
+            Identity::Blank => return Err(StoreError::Foreign(path.to_path_buf())),
+            Identity::Ours => {}
         }
-        check_identity(&probe, path)?;
-        drop(probe);
-        let (conn, read_only) =
-            match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-                .and_then(|c| configure(&c, false).map(|_| c))
-                .and_then(refuse_if_read_only)
-            {
-                Ok(c) => (c, false),
-                Err(e) if access == Access::Write => return Err(write_error(path, e)),
-                Err(_) => {
-                    let c = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
-                    configure(&c, true).map_err(|e| StoreError::from_sqlite(path, e))?;
-                    (c, true)
+        let writable = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .and_then(refuse_if_read_only)
+        {
+            Ok(c) => match user::prepare(path) {
+                Ok(()) => Some(c),
+                Err(e) if access == Access::Write || !matches!(e, StoreError::ReadOnly(..)) => {
+                    return Err(e);
                 }
-            };
+                Err(_) => None,
+            },
+            Err(e) if access == Access::Write => return Err(write_error(path, e)),
+            Err(_) => None,
+        };
+        let Some(conn) = writable else {
+            return Self::open_read_only(path);
+        };
+        // Attached before `configure`: attaching resets the connection's schemas, which would
+        // make the temp tables it creates connect again on first use.
+        user::attach(&conn, path)?;
+        if let Err(e) = configure(&conn, false) {
+            if access == Access::Write {
+                return Err(write_error(path, e));
+            }
+            drop(conn);
+            return Self::open_read_only(path);
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            read_only,
+            read_only: false,
         };
-        if !read_only {
-            schema::migrate(&mut store.conn).map_err(|e| store.err(e))?;
-        }
+        schema::migrate(&mut store.conn).map_err(|e| store.err(e))?;
         Ok(store)
     }
 
@@ -171,9 +179,12 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotFound(path.to_path_buf()));
         }
-        check_header(path)?;
-        let conn = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        if identify(path, SCHEMA_VERSION)? == Identity::Blank {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        let (conn, immutable) = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
         check_identity(&conn, path)?;
+        user::attach_read_only(&conn, path, immutable)?;
         configure(&conn, true).map_err(|e| StoreError::from_sqlite(path, e))?;
         Ok(Store {
             conn,
@@ -200,6 +211,8 @@ impl Store {
             "PRAGMA page_size = {PAGE_SIZE}; PRAGMA auto_vacuum = INCREMENTAL;"
         ))
         .map_err(|e| write_error(path, e))?;
+        user::prepare(path)?;
+        user::attach(&conn, path)?;
         configure(&conn, false).map_err(|e| write_error(path, e))?;
         schema::migrate(&mut conn).map_err(|e| write_error(path, e))?;
         Ok(Store {
@@ -214,6 +227,11 @@ impl Store {
         let path = PathBuf::from(":memory:");
         let mut conn =
             Connection::open_in_memory().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        conn.execute_batch(&format!(
+            "ATTACH DATABASE ':memory:' AS user; {}",
+            user::user_tables("user")
+        ))
+        .map_err(|e| StoreError::from_sqlite(&path, e))?;
         configure(&conn, false).map_err(|e| StoreError::from_sqlite(&path, e))?;
         schema::migrate(&mut conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
         Ok(Store {
@@ -275,9 +293,19 @@ impl Store {
             let _ = self.conn.execute_batch("ROLLBACK");
             return false;
         }
-        // The main file and its companions only: a user-state file beside it may hold
-        // bookmarks of an earlier store of the same name.
-        for f in self.files().into_iter().take(4) {
+        // The user-state file too when it holds nothing (it was created with the store); one
+        // that holds bookmarks (of an earlier store of the same name) is kept.
+        let user_empty = self
+            .conn
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM user.user_state) \
+                   AND NOT EXISTS (SELECT 1 FROM user.reader_settings)",
+                [],
+                |r| r.get::<_, bool>(0),
+            )
+            .unwrap_or(false);
+        let n = if user_empty { 8 } else { 4 };
+        for f in self.files().into_iter().take(n) {
             let _ = std::fs::remove_file(f);
         }
         let _ = self.conn.execute_batch("ROLLBACK");
@@ -333,9 +361,14 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row(
+                &format!(
+                    "SELECT value FROM {} WHERE key = ?1",
+                    user::settings_table(key)
+                ),
+                [key],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -344,7 +377,14 @@ impl Store {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.require_writable("saving reader state")?;
         self.conn
-            .execute("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2", [key, value])
+            .execute(
+                &format!(
+                    "INSERT INTO {}(key, value) VALUES (?1, ?2) \
+                     ON CONFLICT(key) DO UPDATE SET value = ?2",
+                    user::settings_table(key)
+                ),
+                [key, value],
+            )
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
@@ -384,7 +424,7 @@ fn refuse_if_read_only(conn: Connection) -> rusqlite::Result<Connection> {
 /// (and without `-shm`/`-wal` files) cannot be read that way: SQLite needs to create the shared
 /// memory file. Then, and only then, it is opened `immutable`: nobody without write access to
 /// the folder can be writing it, and there is no WAL whose contents would be missed.
-fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
+fn open_ro(path: &Path) -> rusqlite::Result<(Connection, bool)> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
@@ -398,8 +438,9 @@ fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
                 uri,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
             )
+            .map(|c| (c, true))
         }
-        _ => Ok(conn),
+        _ => Ok((conn, false)),
     }
 }
 
@@ -415,6 +456,16 @@ fn immutable_uri(path: &Path) -> Option<String> {
     }
     uri.push_str("?immutable=1");
     Some(uri)
+}
+
+/// Starts a transaction holding the store's write lock and only that one: the user-state file
+/// stays free for the reader's bookmarks, read marks and position however long it runs
+/// (`BEGIN IMMEDIATE` would take the write lock of every attached file). The no-op write takes
+/// the lock at once, waiting for another writer as long as the busy timeout.
+pub fn begin_store_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+    tx.execute_batch("UPDATE main.settings SET value = value WHERE 0")?;
+    Ok(tx)
 }
 
 /// How long a connection waits for another one's lock before giving up as [`StoreError::Busy`].
@@ -465,6 +516,71 @@ fn check_header(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What a database file's header says it is.
+#[derive(Debug, PartialEq, Eq)]
+enum Identity {
+    /// A zhiku file of a schema this build reads.
+    Ours,
+    /// An SQLite database without application id, version or a page beyond the first: nothing
+    /// in it to protect.
+    Blank,
+}
+
+/// Tells a zhiku file from anything else by its header (application id, user version), without
+/// opening it with SQLite, so that refusing a file leaves no `-wal` or `-shm` beside it. Only
+/// when a WAL beside it holds content (the header may be older than the database) is it asked
+/// through SQLite, read-only.
+fn identify(path: &Path, known: i32) -> Result<Identity> {
+    check_header(path)?;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        let (conn, _) = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        if is_blank(&conn) {
+            return Ok(Identity::Blank);
+        }
+        check_identity_with(&conn, path, known)?;
+        return Ok(Identity::Ours);
+    }
+    let io = |e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut head = [0u8; 100];
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if f.read_exact(&mut head).is_err() {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "the file ends inside its header".into(),
+        });
+    }
+    let be = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65536,
+        n => u64::from(n),
+    };
+    let (version, app) = (be(60), be(68));
+    if app == 0 && version == 0 && len <= page_size {
+        return Ok(Identity::Blank);
+    }
+    if app != APPLICATION_ID {
+        return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        });
+    }
+    Ok(Identity::Ours)
+}
+
+/// [`identify`] for a file that must be ours: a blank one is too (it is set up as new).
+fn check_identity_of(path: &Path, known: i32) -> Result<()> {
+    identify(path, known).map(|_| ())
+}
+
 /// An SQLite database with no tables, application id or version: nothing in it to protect.
 fn is_blank(conn: &Connection) -> bool {
     conn.query_row(
@@ -478,6 +594,10 @@ fn is_blank(conn: &Connection) -> bool {
 }
 
 fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    check_identity_with(conn, path, SCHEMA_VERSION)
+}
+
+fn check_identity_with(conn: &Connection, path: &Path, known: i32) -> Result<()> {
     let app: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| StoreError::from_sqlite(path, e))?;
@@ -487,11 +607,11 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
     let version: i32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| StoreError::from_sqlite(path, e))?;
-    if version > SCHEMA_VERSION {
+    if version > known {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),
             found: version,
-            known: SCHEMA_VERSION,
+            known,
         });
     }
     Ok(())

@@ -7,7 +7,7 @@ use crate::taxonomy::taxonomy;
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 8;
 /// Position given to tags that are not in the taxonomy (sorted after it, by name).
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
@@ -51,13 +51,6 @@ CREATE TABLE IF NOT EXISTS article_tags(
     PRIMARY KEY(article_id, tag_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags(tag_id, article_id);
-CREATE TABLE IF NOT EXISTS user_state(
-    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    read_count INTEGER NOT NULL DEFAULT 0,
-    last_read_at TEXT,
-    bookmarked_at TEXT,
-    scroll INTEGER NOT NULL DEFAULT 0
-);
 CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, tags, author, body,
@@ -103,6 +96,11 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version < 7 {
         v7_feeds(&tx)?;
+    }
+    if version < 8 {
+        // User state (read marks, bookmarks, the reader's position) moves to its own file,
+        // which imports never lock (see `super::user`).
+        super::user::v8_move_user_state(&tx)?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()
