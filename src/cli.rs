@@ -277,12 +277,17 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
     let removed =
         new_store && report.inserted == 0 && report.updated == 0 && store.remove_if_empty();
     eprintln!(
-        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files) → {}{}",
+        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files{}) → {}{}",
         report.inserted,
         report.updated,
         report.rejected.len(),
         report.elapsed.as_secs_f64(),
         report.files,
+        if report.unchanged > 0 {
+            format!(", {} of the updated unchanged", report.unchanged)
+        } else {
+            String::new()
+        },
         escape_for_terminal(&store.path().display().to_string()),
         if removed {
             " (nothing stored: the new store was not kept)"

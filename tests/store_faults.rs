@@ -519,6 +519,12 @@ fn read_only_store_as_seen_by_the_library() {
     );
     assert_eq!(store.article_count().unwrap(), 14);
     let a = store.article_by_ext_id("jl-1").unwrap().unwrap();
+    assert!(a.meta.bookmarked, "the user-state file was not read");
+    assert_eq!(store.bookmarks(10).unwrap(), [a.meta.id]);
+    assert!(matches!(
+        store.toggle_bookmark(a.meta.id),
+        Err(StoreError::ReadOnly(..))
+    ));
     assert!(matches!(
         store.mark_read(a.meta.id),
         Err(StoreError::ReadOnly(..))
@@ -549,9 +555,21 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     let before = env.export_text_of(&db);
     let good = env.write("good.jsonl", r#"{"id":"new","title":"新","body":"正文"}"#);
     chmod(&good, 0o644);
+    {
+        // A bookmark in the user-state file, which the read-only store must still show.
+        let s = Store::open(&db, Access::Write).unwrap();
+        let a = s.article_by_ext_id("jl-1").unwrap().unwrap();
+        assert!(s.toggle_bookmark(a.meta.id).unwrap());
+    }
+    let user = zhiku::store::user::user_db_path(&db);
 
-    let _restore = Restore(vec![(sub.clone(), 0o755), (db.clone(), 0o644)]);
+    let _restore = Restore(vec![
+        (sub.clone(), 0o755),
+        (db.clone(), 0o644),
+        (user.clone(), 0o644),
+    ]);
     chmod(&db, 0o444);
+    chmod(&user, 0o444);
     chmod(&sub, 0o555);
     let hash = sha256(&db);
     let listing = || {
@@ -562,12 +580,12 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     };
     let files = listing();
 
-    let Some(prefix) = unprivileged(&env, &db) else {
-        eprintln!(
-            "SKIPPED the unprivileged part: running as root and cannot run zhiku as another user"
-        );
-        return;
-    };
+    // As root (CI) permissions do not bind: the checks run as user 65534 through setpriv
+    // (util-linux). Not being able to is a failure, never a silent pass.
+    let prefix = unprivileged(&env, &db).expect(
+        "running as root and `setpriv --reuid=65534 --regid=65534 --clear-groups` cannot run \
+         zhiku: install util-linux or run the tests as an ordinary user",
+    );
     let out = run_as(&prefix, &env, &db, &["stats"]);
     assert_eq!(out.code, 0, "browsing a read-only store failed: {out:#?}");
     assert!(out.stdout.contains("articles  14"), "{out:#?}");
@@ -604,6 +622,7 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     assert_eq!(sha256(&db), hash, "the read-only store was modified");
     chmod(&sub, 0o755);
     chmod(&db, 0o644);
+    chmod(&user, 0o644);
     assert_eq!(env.export_text_of(&db), before);
 }
 

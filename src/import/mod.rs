@@ -79,7 +79,10 @@ impl fmt::Display for Rejection {
 #[derive(Debug, Default)]
 pub struct Report {
     pub inserted: usize,
+    /// Articles already in the store (changed or not).
     pub updated: usize,
+    /// Of `updated`, those whose every field was the same: nothing rewritten.
+    pub unchanged: usize,
     pub rejected: Vec<Rejection>,
     pub files: usize,
     pub text_bytes: u64,
@@ -331,11 +334,14 @@ impl Run<'_> {
         if let Some(state) = a.user_state.take() {
             self.user_states.push((a.ext_id(), state));
         }
-        match articles::upsert(&self.tx, &a, &self.now)
+        match articles::upsert_changed(&self.tx, &a, &self.now)
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?
         {
-            (_, Upserted::Inserted) => self.report.inserted += 1,
-            (_, Upserted::Updated) => self.report.updated += 1,
+            (_, Upserted::Inserted, _) => self.report.inserted += 1,
+            (_, Upserted::Updated, changed) => {
+                self.report.updated += 1;
+                self.report.unchanged += usize::from(!changed);
+            }
         }
         Ok(())
     }
