@@ -247,7 +247,19 @@ fn another_apps_wal_mode_sqlite_file_is_refused_and_its_data_kept() {
     let env = Env::new();
     let other = env.path("other-wal.sqlite");
     other_app_db(&other, true);
+    let files = env.listing();
     assert_refused_untouched(&env, &other, "SQLite database of another program");
+    for r in [
+        Store::open(&other, Access::Write),
+        Store::open(&other, Access::Read),
+        Store::open_read_only(&other),
+    ] {
+        assert!(matches!(r, Err(StoreError::Foreign(_))));
+    }
+    // Refused from its header: no `-wal`/`-shm` (and no user-state file) left beside it.
+    let mut want = files.clone();
+    want.insert("good.jsonl".into());
+    assert_eq!(env.listing(), want, "files were created next to it");
     let c = Connection::open(&other).unwrap();
     let n: i64 = c
         .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
@@ -696,6 +708,7 @@ fn schema_newer_than_the_program_is_refused() {
     }
     assert!(!Path::new(&format!("{}-wal", newer.display())).exists());
     let hash = sha256(&newer);
+    let files = env.listing();
     for args in every_command(&env) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = env.cmd(&newer, &args);
@@ -717,6 +730,32 @@ fn schema_newer_than_the_program_is_refused() {
         }
     }
     assert_eq!(sha256(&newer), hash);
+    // Refused from its header (case 46): nothing created beside it.
+    let mut want = files;
+    want.insert("good.jsonl".into());
+    assert_eq!(
+        env.listing(),
+        want,
+        "files were created next to the refused store"
+    );
+    // A user-state file from a newer zhiku is refused the same way, naming it.
+    let db2 = env.path("two.db");
+    std::fs::copy(&db, &db2).unwrap();
+    let user = zhiku::store::user::user_db_path(&db2);
+    {
+        let c = Connection::open(&user).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA application_id = {}; PRAGMA user_version = 42;",
+            zhiku::store::APPLICATION_ID
+        ))
+        .unwrap();
+    }
+    let out = env.cmd(&db2, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains(user.to_str().unwrap()) && out.stderr.contains("schema 42"),
+        "{out:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1320,4 +1359,58 @@ fn assert_user_actions_kept_ro(db: &Path, ids: &[zhiku::store::ArticleId; 3]) {
         s.setting("reader.last_article").unwrap().as_deref(),
         Some("h43-2")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// H 46: a disk that is already full
+
+/// Runs zhiku with `args` under a file size limit of `bytes` (SIGXFSZ ignored, so writes past
+/// it fail with EFBIG as writes to a full disk fail with ENOSPC).
+fn zhiku_with_file_limit(env: &Env, db: &Path, bytes: u64, args: &[&str]) -> Out {
+    let c = env.isolated();
+    let mut sh = std::process::Command::new("sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    sh.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; exec prlimit --fsize={bytes} \"$0\" --db \"$@\""
+        ))
+        .arg(c.get_program())
+        .arg(db)
+        .args(args);
+    Out::from_output(sh.output().expect("run sh/prlimit (util-linux)"))
+}
+
+#[test]
+fn a_full_disk_says_the_disk_is_full_and_reads_still_work() {
+    let env = Env::new();
+    let db = env.real_store();
+    let n = count(&db);
+    let before = env.export_text_of(&db);
+    let hash = sha256(&db);
+    let good = env.write("good.jsonl", r#"{"id":"full","title":"满","body":"正文"}"#);
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["import", good.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains("disk is full") && !out.stderr.contains("I/O error"),
+        "{out:#?}"
+    );
+    assert_eq!(sha256(&db), hash, "a write reached the store");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["stats"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains(&format!("articles  {n}\n")), "{out:#?}");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["search", "Redis", "--json"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("\"jl-1\""), "{out:#?}");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["export"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stdout, before);
+    // Room again: the store works as before.
+    assert_eq!(env.import_into(&db, &[&good]).code, 0);
+    assert_eq!(count(&db), n + 1);
+    integrity_ok(&db);
 }

@@ -75,6 +75,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A store that can be read but not written here (read-only media, a full disk): a
+    /// command that only reads opens it read-only.
+    fn is_no_write(&self) -> bool {
+        matches!(self, StoreError::ReadOnly(..) | StoreError::Full(_))
+    }
+
     /// Classifies an SQLite error on the store at `path`.
     pub fn from_sqlite(path: &Path, e: rusqlite::Error) -> Self {
         let path = path.to_path_buf();
@@ -84,6 +90,9 @@ impl StoreError {
                 detail: e.to_string(),
             },
             Some(ErrorCode::DiskFull) => StoreError::Full(path),
+            // What a write to a full disk (ENOSPC) or past the file size limit (EFBIG) gives
+            // outside the page writes SQLite itself reports as full: "disk I/O error".
+            Some(ErrorCode::SystemIoFailure) if no_space() => StoreError::Full(path),
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
                 StoreError::ReadOnly(path, "this command")
             }
@@ -94,6 +103,14 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Whether an I/O error just met writing a store means there is no room: the errno of the
+/// system call that failed (ENOSPC, EDQUOT, or EFBIG past the file size limit). Classifying
+/// happens right after SQLite returns, before anything else sets errno.
+fn no_space() -> bool {
+    let errno = std::io::Error::last_os_error().raw_os_error();
+    matches!(errno, Some(libc::ENOSPC | libc::EFBIG | libc::EDQUOT))
+}
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,11 +159,9 @@ impl Store {
         let writable = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .and_then(refuse_if_read_only)
         {
-            Ok(c) => match user::prepare(path) {
+            Ok(c) => match user::prepare(path).and_then(|_| user::attach(&c, path)) {
                 Ok(()) => Some(c),
-                Err(e) if access == Access::Write || !matches!(e, StoreError::ReadOnly(..)) => {
-                    return Err(e);
-                }
+                Err(e) if access == Access::Write || !e.is_no_write() => return Err(e),
                 Err(_) => None,
             },
             Err(e) if access == Access::Write => return Err(write_error(path, e)),
@@ -155,9 +170,8 @@ impl Store {
         let Some(conn) = writable else {
             return Self::open_read_only(path);
         };
-        // Attached before `configure`: attaching resets the connection's schemas, which would
-        // make the temp tables it creates connect again on first use.
-        user::attach(&conn, path)?;
+        // Attached (above) before `configure`: attaching resets the connection's schemas,
+        // which would make the temp tables it creates connect again on first use.
         if let Err(e) = configure(&conn, false) {
             if access == Access::Write {
                 return Err(write_error(path, e));
@@ -429,7 +443,12 @@ fn open_ro(path: &Path) -> rusqlite::Result<(Connection, bool)> {
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
     match conn.query_row("PRAGMA application_id", [], |_| Ok(())) {
-        Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) && wal_empty => {
+        // Read-only folder, or a full disk: the shared-memory file cannot be made.
+        Err(e)
+            if wal_empty
+                && (e.sqlite_error_code() == Some(ErrorCode::ReadOnly)
+                    || e.sqlite_error_code() == Some(ErrorCode::SystemIoFailure) && no_space()) =>
+        {
             let Some(uri) = immutable_uri(path) else {
                 return Err(e);
             };

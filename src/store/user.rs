@@ -60,6 +60,10 @@ pub(super) fn prepare(main: &Path) -> Result<()> {
     let path = user_db_path(main);
     if !is_new(&path)? {
         super::check_identity_of(&path, USER_SCHEMA_VERSION)?;
+        if header_version(&path) == Some(USER_SCHEMA_VERSION) {
+            // Current: nothing to set up (and nothing opened twice).
+            return Ok(());
+        }
     }
     let err = |e| super::write_error(&path, e);
     let conn = Connection::open_with_flags(
@@ -82,6 +86,18 @@ pub(super) fn prepare(main: &Path) -> Result<()> {
         user_tables("main")
     ))
     .map_err(err)
+}
+
+/// The user version in the file's header, when no WAL beside it may hold a newer one.
+fn header_version(path: &Path) -> Option<i32> {
+    use std::io::Read;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return None;
+    }
+    let mut head = [0u8; 64];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    Some(i32::from_be_bytes([head[60], head[61], head[62], head[63]]))
 }
 
 /// Whether the user-state file is missing or empty (nothing to check, everything to create).
@@ -120,12 +136,14 @@ pub(super) fn attach_read_only(conn: &Connection, main: &Path, immutable: bool) 
     let path = user_db_path(main);
     if !is_new(&path)? {
         super::check_identity_of(&path, USER_SCHEMA_VERSION)?;
-        let target = if immutable {
-            super::immutable_uri(&path)
-        } else {
-            Some(path.to_string_lossy().into_owned())
-        };
-        if let Some(t) = target {
+        // As it is, else (a WAL file in a folder this user cannot write, a full disk)
+        // immutable when no WAL beside it holds content; else the store is still browsed,
+        // without its user state.
+        let plain = (!immutable).then(|| path.to_string_lossy().into_owned());
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
+        let frozen = wal_empty.then(|| super::immutable_uri(&path)).flatten();
+        for t in [plain, frozen].into_iter().flatten() {
             let ok = conn
                 .execute("ATTACH DATABASE ?1 AS user", [t])
                 .and_then(|_| {
@@ -136,8 +154,6 @@ pub(super) fn attach_read_only(conn: &Connection, main: &Path, immutable: bool) 
                 Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
                     return Err(StoreError::from_sqlite(&path, e));
                 }
-                // Unreadable here (a WAL file in a folder this user cannot write, ...): the
-                // store is still browsed, without its user state.
                 Err(_) => {
                     let _ = conn.execute_batch("DETACH DATABASE user");
                 }
