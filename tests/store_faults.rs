@@ -1414,3 +1414,67 @@ fn a_full_disk_says_the_disk_is_full_and_reads_still_work() {
     assert_eq!(count(&db), n + 1);
     integrity_ok(&db);
 }
+
+// ---------------------------------------------------------------------------------------------
+// H 46: a damaged page is never written into; readers say how to recover
+
+#[test]
+fn a_store_with_damaged_pages_is_not_written_into_and_stats_says_how_to_recover() {
+    let env = Env::new();
+    let db = env.real_store();
+    let n = count(&db);
+    let mut data = std::fs::read(&db).unwrap();
+    // Zero 4 KiB in the middle of a few pages: damage SQLite may read past without an error.
+    let page = u16::from_be_bytes([data[16], data[17]]) as usize;
+    for p in (3..data.len() / page).step_by(5) {
+        let at = p * page + page / 2;
+        data[at..at + 4096.min(page / 2)].fill(0);
+    }
+    let bad = env.path("damaged.db");
+    std::fs::write(&bad, &data).unwrap();
+    let hash = sha256(&bad);
+    let good = env.write("good.jsonl", r#"{"id":"dmg","title":"新","body":"正文"}"#);
+
+    let out = env.import_into(&bad, &[&good]);
+    assert_eq!(
+        out.code, 2,
+        "an import wrote into a damaged store: {out:#?}"
+    );
+    assert!(out.stderr.contains("damaged"), "{out:#?}");
+    assert_eq!(sha256(&bad), hash, "the damaged store was written");
+    let mut store = Store::open(&bad, Access::Write).unwrap();
+    let r = import(
+        &mut store,
+        vec![Source::Path(good.clone())],
+        Options::default(),
+    );
+    assert!(
+        matches!(r, Err(ImportError::Store(StoreError::Corrupt { .. }))),
+        "{r:?}"
+    );
+    drop(store);
+
+    let out = env.cmd(&bad, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stdout.is_empty(), "half printed: {out:#?}");
+    for want in ["damaged", bad.to_str().unwrap(), "export --salvage"] {
+        assert!(out.stderr.contains(want), "`{want}` missing: {out:#?}");
+    }
+
+    // What can still be read is saved, and becomes a new store.
+    let saved = env.path("saved.jsonl");
+    let out = env.cmd(
+        &bad,
+        &["export", "--salvage", "--out", saved.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("articles written"), "{out:#?}");
+    let lines = std::fs::read_to_string(&saved).unwrap().lines().count();
+    assert!(lines > 0 && lines as i64 <= n, "{lines} of {n}: {out:#?}");
+    let fresh = env.path("fresh.db");
+    let out = env.import_into(&fresh, &[&saved]);
+    assert!(out.code <= 1, "{out:#?}");
+    assert!(count(&fresh) > 0);
+    integrity_ok(&fresh);
+    assert_eq!(sha256(&bad), hash, "reading changed the damaged store");
+}

@@ -148,6 +148,8 @@ pub fn import(
         .sum();
     let tx = crate::store::begin_store_write(store.conn_mut())
         .map_err(|e| StoreError::from_sqlite(&path, e))?;
+    // Nothing is written into a damaged store (every page read: ~0.3 s for 260 MB cached).
+    crate::store::check_integrity(&tx, &path)?;
     // FTS5 buffers this much of the index in memory before writing a segment: fewer, larger
     // segment writes (measured: a 30k-article import 20% faster than with the 1 MiB default).
     tx.execute(

@@ -425,6 +425,46 @@ impl Store {
         Ok(())
     }
 
+    /// Every article that can still be read from a damaged store, for `export --salvage`:
+    /// ids are gathered from the table and from each index over it (a damaged page of one
+    /// is read past through the others), and an article that cannot be read is counted, not
+    /// an error. Returns how many could not be read.
+    pub fn salvage_each_article<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Article) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let mut ids = std::collections::BTreeSet::new();
+        for sql in [
+            "SELECT id FROM articles ORDER BY id",
+            "SELECT id FROM articles INDEXED BY articles_cover ORDER BY id",
+            "SELECT id FROM articles INDEXED BY articles_published",
+            "SELECT id FROM articles INDEXED BY articles_category_published",
+        ] {
+            let Ok(mut st) = self.conn.prepare(sql) else {
+                continue;
+            };
+            let Ok(mut rows) = st.query([]) else {
+                continue;
+            };
+            // Up to the first damaged page.
+            while let Ok(Some(r)) = rows.next() {
+                if let Ok(id) = r.get::<_, i64>(0) {
+                    ids.insert(id);
+                }
+            }
+        }
+        let mut lost = 0;
+        for id in ids {
+            match self.article(ArticleId(id)) {
+                Ok(Some(a)) => f(a)?,
+                Ok(None) => {}
+                Err(StoreError::Corrupt { .. }) => lost += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(lost)
+    }
+
     /// Number of articles.
     pub fn article_count(&self) -> Result<i64> {
         self.conn

@@ -48,8 +48,9 @@ pub enum StoreError {
         known: i32,
     },
     #[error(
-        "the store {path} is damaged ({detail}); move it aside and rebuild it by importing your \
-         articles again (or an earlier `zhiku export`) into a new store"
+        "the store {path} is damaged ({detail}); nothing is written into it. Move it aside and \
+         rebuild it by importing your articles again (or an earlier `zhiku export`) into a new \
+         store; `zhiku export --salvage` saves the articles that can still be read"
     )]
     Corrupt { path: PathBuf, detail: String },
     #[error("the store {0} is read-only: {1} needs write access to it and its folder")]
@@ -339,23 +340,7 @@ impl Store {
     /// Verifies the whole file (`PRAGMA quick_check`); reads every page, so only for commands
     /// that read everything anyway (export).
     pub fn check_integrity(&self) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare("PRAGMA quick_check")
-            .map_err(|e| self.err(e))?;
-        let problems: Vec<String> = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
-        match problems.first() {
-            Some(ok) if ok == "ok" => Ok(()),
-            first => Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: first
-                    .cloned()
-                    .unwrap_or_else(|| "integrity check gave no answer".into()),
-            }),
-        }
+        check_integrity(&self.conn, &self.path)
     }
 
     /// Gives the free pages back to the file system (stores created with incremental
@@ -401,6 +386,26 @@ impl Store {
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
+    }
+}
+
+/// [`Store::check_integrity`] on a connection (inside a transaction: an import checks the
+/// store it holds the write lock of before writing into it).
+pub fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
+    let e = |e| StoreError::from_sqlite(path, e);
+    let mut st = conn.prepare("PRAGMA quick_check").map_err(e)?;
+    let problems: Vec<String> = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(e)?;
+    match problems.first() {
+        Some(ok) if ok == "ok" => Ok(()),
+        first => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: first
+                .cloned()
+                .unwrap_or_else(|| "integrity check gave no answer".into()),
+        }),
     }
 }
 
