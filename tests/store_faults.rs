@@ -789,6 +789,24 @@ fn store_marked_with_an_older_schema_version_migrates_again_without_sql_errors()
         assert_eq!(v, zhiku::store::SCHEMA_VERSION);
     }
     integrity_ok(&db);
+    // Something of another program in the way of a step: a clear message, the store as it was.
+    {
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP INDEX articles_views; CREATE TABLE articles_views(x); PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let out = env.cmd(&db, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    for want in [
+        db.to_str().unwrap(),
+        "could not be brought to schema",
+        "left as it was",
+    ] {
+        assert!(out.stderr.contains(want), "`{want}` missing: {out:#?}");
+    }
+    assert!(!out.stderr.contains("database error"), "{out:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------

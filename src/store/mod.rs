@@ -53,6 +53,16 @@ pub enum StoreError {
          store; `zhiku export --salvage` saves the articles that can still be read"
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the store {path} could not be brought to schema {known} ({detail}); it was left as it \
+         was (the upgrade is one transaction): an object in the way was added by another \
+         program, or rebuild the store from `zhiku export` of a zhiku that reads it"
+    )]
+    Migration {
+        path: PathBuf,
+        known: i32,
+        detail: String,
+    },
     #[error("the store {0} is read-only: {1} needs write access to it and its folder")]
     ReadOnly(PathBuf, &'static str),
     #[error(
@@ -185,7 +195,14 @@ impl Store {
             path: path.to_path_buf(),
             read_only: false,
         };
-        schema::migrate(&mut store.conn).map_err(|e| store.err(e))?;
+        schema::migrate(&mut store.conn).map_err(|e| match store.err(e) {
+            StoreError::Sqlite { path, source } => StoreError::Migration {
+                path,
+                known: SCHEMA_VERSION,
+                detail: source.to_string(),
+            },
+            other => other,
+        })?;
         Ok(store)
     }
 
