@@ -40,6 +40,10 @@ pub enum Command {
         /// Include read counts, read times and bookmarks (import restores them)
         #[arg(long)]
         user_state: bool,
+        /// From a damaged store: write every article that can still be read (exit 1 when
+        /// some could not)
+        #[arg(long)]
+        salvage: bool,
     },
     /// Print a random article (随便看看)
     Random {
@@ -179,7 +183,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         None => Err(CliError::Message("no command".into())),
         Some(Command::Import(args)) => import_cmd(&cli.db, args),
-        Some(Command::Export { out, user_state }) => export_cmd(&cli.db, out, user_state),
+        Some(Command::Export {
+            out,
+            user_state,
+            salvage,
+        }) => export_cmd(&cli.db, out, user_state, salvage),
         Some(Command::Random { width }) => random_cmd(&cli.db, width),
         Some(Command::Archive { month }) => archive_cmd(&cli.db, month),
         Some(Command::Config { path, default_text }) => config_cmd(path, default_text),
@@ -277,12 +285,17 @@ fn import_cmd(db: &Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, CliErr
     let removed =
         new_store && report.inserted == 0 && report.updated == 0 && store.remove_if_empty();
     eprintln!(
-        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files) → {}{}",
+        "导入 imported {} new, {} updated, {} rejected in {:.2} s ({} files{}) → {}{}",
         report.inserted,
         report.updated,
         report.rejected.len(),
         report.elapsed.as_secs_f64(),
         report.files,
+        if report.unchanged > 0 {
+            format!(", {} of the updated unchanged", report.unchanged)
+        } else {
+            String::new()
+        },
         escape_for_terminal(&store.path().display().to_string()),
         if removed {
             " (nothing stored: the new store was not kept)"
@@ -301,26 +314,44 @@ fn export_cmd(
     db: &Option<PathBuf>,
     out: Option<PathBuf>,
     user_state: bool,
+    salvage: bool,
 ) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
     if let Some(p) = &out {
         refuse_store_as_output(&store, p)?;
     }
-    // An export must be whole: a damaged store is refused before anything is written.
-    store.check_integrity()?;
-    match out {
+    // An export must be whole: a damaged store is refused before anything is written, unless
+    // what can still be read is asked for.
+    let damaged = match store.check_integrity() {
+        Ok(()) => None,
+        Err(e @ StoreError::Corrupt { .. }) if salvage => Some(e),
+        Err(e) => return Err(e.into()),
+    };
+    let lost = match out {
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            write_export(&store, user_state, &mut w).map_err(|e| e.context("(stdout)"))?;
+            let lost = write_export(&store, user_state, salvage, &mut w)
+                .map_err(|e| e.context("(stdout)"))?;
             w.flush()
                 .map_err(|e| CliError::Write("(stdout)".into(), e))?;
+            lost
         }
         Some(p) => {
             let name = p.display().to_string();
             let mut file = AtomicFile::create(&p).map_err(|e| CliError::Write(name.clone(), e))?;
-            write_export(&store, user_state, file.writer()).map_err(|e| e.context(&name))?;
+            let lost = write_export(&store, user_state, salvage, file.writer())
+                .map_err(|e| e.context(&name))?;
             file.commit().map_err(|e| CliError::Write(name, e))?;
+            lost
         }
+    };
+    if let Some(e) = damaged {
+        eprintln!("{}", escape_for_terminal(&e.to_string()));
+        eprintln!(
+            "--salvage: {} articles written, {} could not be read",
+            lost.written, lost.lost
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -438,8 +469,39 @@ impl ExportError {
     }
 }
 
-fn write_export(store: &Store, user_state: bool, w: &mut dyn Write) -> Result<(), ExportError> {
-    store.try_for_each_article(|a| {
+/// What a salvaging export wrote and could not read.
+#[derive(Debug, Default, Clone, Copy)]
+struct Salvaged {
+    written: usize,
+    lost: usize,
+}
+
+fn write_export(
+    store: &Store,
+    user_state: bool,
+    salvage: bool,
+    w: &mut dyn Write,
+) -> Result<Salvaged, ExportError> {
+    let mut done = Salvaged::default();
+    let each = |a: crate::store::Article| -> Result<(), ExportError> {
+        done.written += 1;
+        write_article(store, user_state, a, w)
+    };
+    if salvage {
+        done.lost = store.salvage_each_article(each)?;
+    } else {
+        store.try_for_each_article(each)?;
+    }
+    Ok(done)
+}
+
+fn write_article(
+    store: &Store,
+    user_state: bool,
+    a: crate::store::Article,
+    w: &mut dyn Write,
+) -> Result<(), ExportError> {
+    {
         let mut obj = serde_json::Map::new();
         if user_state {
             let s = store.user_state(a.meta.id)?;
@@ -474,7 +536,7 @@ fn write_export(store: &Store, user_state: bool, w: &mut dyn Write) -> Result<()
         w.write_all(json_safe(&serde_json::Value::Object(obj).to_string()).as_bytes())
             .and_then(|_| w.write_all(b"\n"))
             .map_err(ExportError::Write)
-    })
+    }
 }
 
 fn random_cmd(db: &Option<PathBuf>, width: Option<usize>) -> Result<ExitCode, CliError> {
@@ -561,9 +623,12 @@ fn config_cmd(path: bool, default_text: bool) -> Result<ExitCode, CliError> {
 
 fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
     let store = open_store(db, Access::Read)?;
+    // The store's health is part of its statistics: a damaged one is said so (and how to
+    // recover), never half printed.
+    store.check_integrity()?;
     let tree = store.tree()?;
     let tags = tree.all_tags().filter(|t| t.count > 0).count();
-    let mut out = std::io::stdout().lock();
+    let mut out = Vec::new();
     writeln!(
         out,
         "store     {}",
@@ -595,6 +660,10 @@ fn stats_cmd(db: &Option<PathBuf>) -> Result<ExitCode, CliError> {
             c.count
         )?;
     }
+    std::io::stdout()
+        .lock()
+        .write_all(&out)
+        .map_err(|e| CliError::Write("(stdout)".into(), e))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -247,7 +247,19 @@ fn another_apps_wal_mode_sqlite_file_is_refused_and_its_data_kept() {
     let env = Env::new();
     let other = env.path("other-wal.sqlite");
     other_app_db(&other, true);
+    let files = env.listing();
     assert_refused_untouched(&env, &other, "SQLite database of another program");
+    for r in [
+        Store::open(&other, Access::Write),
+        Store::open(&other, Access::Read),
+        Store::open_read_only(&other),
+    ] {
+        assert!(matches!(r, Err(StoreError::Foreign(_))));
+    }
+    // Refused from its header: no `-wal`/`-shm` (and no user-state file) left beside it.
+    let mut want = files.clone();
+    want.insert("good.jsonl".into());
+    assert_eq!(env.listing(), want, "files were created next to it");
     let c = Connection::open(&other).unwrap();
     let n: i64 = c
         .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
@@ -519,6 +531,12 @@ fn read_only_store_as_seen_by_the_library() {
     );
     assert_eq!(store.article_count().unwrap(), 14);
     let a = store.article_by_ext_id("jl-1").unwrap().unwrap();
+    assert!(a.meta.bookmarked, "the user-state file was not read");
+    assert_eq!(store.bookmarks(10).unwrap(), [a.meta.id]);
+    assert!(matches!(
+        store.toggle_bookmark(a.meta.id),
+        Err(StoreError::ReadOnly(..))
+    ));
     assert!(matches!(
         store.mark_read(a.meta.id),
         Err(StoreError::ReadOnly(..))
@@ -549,9 +567,21 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     let before = env.export_text_of(&db);
     let good = env.write("good.jsonl", r#"{"id":"new","title":"新","body":"正文"}"#);
     chmod(&good, 0o644);
+    {
+        // A bookmark in the user-state file, which the read-only store must still show.
+        let s = Store::open(&db, Access::Write).unwrap();
+        let a = s.article_by_ext_id("jl-1").unwrap().unwrap();
+        assert!(s.toggle_bookmark(a.meta.id).unwrap());
+    }
+    let user = zhiku::store::user::user_db_path(&db);
 
-    let _restore = Restore(vec![(sub.clone(), 0o755), (db.clone(), 0o644)]);
+    let _restore = Restore(vec![
+        (sub.clone(), 0o755),
+        (db.clone(), 0o644),
+        (user.clone(), 0o644),
+    ]);
     chmod(&db, 0o444);
+    chmod(&user, 0o444);
     chmod(&sub, 0o555);
     let hash = sha256(&db);
     let listing = || {
@@ -562,12 +592,12 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     };
     let files = listing();
 
-    let Some(prefix) = unprivileged(&env, &db) else {
-        eprintln!(
-            "SKIPPED the unprivileged part: running as root and cannot run zhiku as another user"
-        );
-        return;
-    };
+    // As root (CI) permissions do not bind: the checks run as user 65534 through setpriv
+    // (util-linux). Not being able to is a failure, never a silent pass.
+    let prefix = unprivileged(&env, &db).expect(
+        "running as root and `setpriv --reuid=65534 --regid=65534 --clear-groups` cannot run \
+         zhiku: install util-linux or run the tests as an ordinary user",
+    );
     let out = run_as(&prefix, &env, &db, &["stats"]);
     assert_eq!(out.code, 0, "browsing a read-only store failed: {out:#?}");
     assert!(out.stdout.contains("articles  14"), "{out:#?}");
@@ -604,6 +634,7 @@ fn read_only_file_and_folder_browse_works_and_import_explains() {
     assert_eq!(sha256(&db), hash, "the read-only store was modified");
     chmod(&sub, 0o755);
     chmod(&db, 0o644);
+    chmod(&user, 0o644);
     assert_eq!(env.export_text_of(&db), before);
 }
 
@@ -677,6 +708,7 @@ fn schema_newer_than_the_program_is_refused() {
     }
     assert!(!Path::new(&format!("{}-wal", newer.display())).exists());
     let hash = sha256(&newer);
+    let files = env.listing();
     for args in every_command(&env) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = env.cmd(&newer, &args);
@@ -698,6 +730,83 @@ fn schema_newer_than_the_program_is_refused() {
         }
     }
     assert_eq!(sha256(&newer), hash);
+    // Refused from its header (case 46): nothing created beside it.
+    let mut want = files;
+    want.insert("good.jsonl".into());
+    assert_eq!(
+        env.listing(),
+        want,
+        "files were created next to the refused store"
+    );
+    // A user-state file from a newer zhiku is refused the same way, naming it.
+    let db2 = env.path("two.db");
+    std::fs::copy(&db, &db2).unwrap();
+    let user = zhiku::store::user::user_db_path(&db2);
+    {
+        let c = Connection::open(&user).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA application_id = {}; PRAGMA user_version = 42;",
+            zhiku::store::APPLICATION_ID
+        ))
+        .unwrap();
+    }
+    let out = env.cmd(&db2, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains(user.to_str().unwrap()) && out.stderr.contains("schema 42"),
+        "{out:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 40: a current store marked with an older schema version
+
+#[test]
+fn store_marked_with_an_older_schema_version_migrates_again_without_sql_errors() {
+    let env = Env::new();
+    let db = env.real_store();
+    let before = count(&db);
+    for version in [0, 1, 2, 4, 6] {
+        {
+            let c = Connection::open(&db).unwrap();
+            c.execute_batch(&format!("PRAGMA user_version = {version};"))
+                .unwrap();
+        }
+        for args in [
+            vec!["stats"],
+            vec!["search", "缓存"],
+            vec!["import", fixture("formats").to_str().unwrap()],
+        ] {
+            let out = env.cmd(&db, &args);
+            assert_eq!(out.code, 0, "version {version}, {args:?}: {out:#?}");
+            assert!(!out.stderr.contains("already exists"), "{out:#?}");
+        }
+        assert_eq!(count(&db), before, "version {version}");
+        let c = Connection::open(&db).unwrap();
+        let v: i32 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, zhiku::store::SCHEMA_VERSION);
+    }
+    integrity_ok(&db);
+    // Something of another program in the way of a step: a clear message, the store as it was.
+    {
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP INDEX articles_views; CREATE TABLE articles_views(x); PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let out = env.cmd(&db, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    for want in [
+        db.to_str().unwrap(),
+        "could not be brought to schema",
+        "left as it was",
+    ] {
+        assert!(out.stderr.contains(want), "`{want}` missing: {out:#?}");
+    }
+    assert!(!out.stderr.contains("database error"), "{out:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1106,4 +1215,284 @@ fn export_to_a_closed_pipe_ends_quietly_and_to_a_full_device_says_cannot_write()
             "{args:?}: {o:#?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// H 43: bookmarks, read marks and the reading position while an import holds the write lock
+
+/// Whether another connection can take the store's write lock now (it does not wait).
+fn store_write_lock_free(db: &Path) -> bool {
+    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).unwrap();
+    match c.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => {
+            c.execute_batch("ROLLBACK").unwrap();
+            true
+        }
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => false,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A store with articles `h43-0…2` and a reader's connection to it.
+fn store_with_three(env: &Env) -> (PathBuf, Store, [zhiku::store::ArticleId; 3]) {
+    let db = env.real_store();
+    let few = env.write("few.jsonl", articles_jsonl("h43", 3));
+    assert_eq!(env.import_into(&db, &[&few]).code, 0);
+    let reader = Store::open(&db, Access::Read).unwrap();
+    assert!(!reader.is_read_only());
+    let id = |i: usize| {
+        reader
+            .article_by_ext_id(&format!("h43-{i}"))
+            .unwrap()
+            .unwrap()
+            .meta
+            .id
+    };
+    let ids = [id(0), id(1), id(2)];
+    (db, reader, ids)
+}
+
+/// What the reader does, each call must succeed (before the fix each failed as "locked" after
+/// the 5 s busy timeout, and the position was lost on quitting).
+fn user_actions(reader: &Store, ids: &[zhiku::store::ArticleId; 3]) {
+    assert!(reader.toggle_bookmark(ids[0]).unwrap());
+    reader.mark_read(ids[1]).unwrap();
+    reader.mark_read(ids[1]).unwrap();
+    reader.set_setting("reader.last_article", "h43-2").unwrap();
+    reader.set_setting("reader.last_scroll", "17").unwrap();
+}
+
+fn assert_user_actions_kept(db: &Path, ids: &[zhiku::store::ArticleId; 3]) {
+    for s in [
+        Store::open(db, Access::Read).unwrap(),
+        Store::open_read_only(db).unwrap(),
+    ] {
+        assert_eq!(s.bookmarks(10).unwrap(), [ids[0]]);
+        assert_eq!(s.recent(10).unwrap(), [ids[1]]);
+        assert_eq!(s.user_state(ids[1]).unwrap().read_count, 2);
+        assert_eq!(
+            s.setting("reader.last_article").unwrap().as_deref(),
+            Some("h43-2")
+        );
+        assert_eq!(
+            s.setting("reader.last_scroll").unwrap().as_deref(),
+            Some("17")
+        );
+        let a = s.article(ids[0]).unwrap().unwrap();
+        assert!(a.meta.bookmarked);
+    }
+}
+
+#[test]
+fn user_actions_are_written_while_another_connection_holds_a_long_write_transaction() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    // The importer's side: the store's write lock, articles changed and not yet committed.
+    let mut writer = Store::open(&db, Access::Write).unwrap();
+    let tx = zhiku::store::begin_store_write(writer.conn_mut()).unwrap();
+    tx.execute("UPDATE articles SET views = views + 1000", [])
+        .unwrap();
+    assert!(!store_write_lock_free(&db), "the writer holds no lock");
+    user_actions(&reader, &ids);
+    // Still held: the actions were written beside the writer's transaction, not after it.
+    assert!(!store_write_lock_free(&db));
+    tx.commit().unwrap();
+    assert_user_actions_kept(&db, &ids);
+    assert!(reader.article(ids[2]).unwrap().unwrap().meta.views >= 1000);
+}
+
+#[test]
+fn user_actions_made_during_a_long_import_are_kept() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    let big = env.write("big.jsonl", articles_jsonl("h43b", 20_000));
+    let mut child = spawn_import(&env, &db, &big);
+    wait_mid_import(&mut child, &db, 2 << 20);
+    user_actions(&reader, &ids);
+    let still_running = child.try_wait().unwrap().is_none();
+    assert!(
+        still_running,
+        "the import ended before the test was done: it did not run alongside"
+    );
+    let out = finish(child);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_user_actions_kept(&db, &ids);
+    // Re-importing the same articles keeps them too.
+    let few = env.path("few.jsonl");
+    assert_eq!(env.import_into(&db, &[&few]).code, 0);
+    assert_user_actions_kept(&db, &ids);
+}
+
+/// Schema step 8: a store of schema 7 kept user state in its own file; opening it moves the
+/// state to the user-state file by external id, and a store that cannot be written shows it.
+#[test]
+fn user_state_of_a_schema_7_store_moves_to_the_user_file() {
+    let env = Env::new();
+    let (db, reader, ids) = store_with_three(&env);
+    drop(reader);
+    let user = zhiku::store::user::user_db_path(&db);
+    {
+        // What schema 7 looked like.
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(&format!(
+            "CREATE TABLE user_state(
+                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                read_count INTEGER NOT NULL DEFAULT 0, last_read_at TEXT, bookmarked_at TEXT,
+                scroll INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO user_state VALUES ({}, 0, NULL, '2024-01-01T00:00:00Z', 0),
+               ({}, 2, '2024-01-02T00:00:00Z', NULL, 0);
+             INSERT INTO settings VALUES ('reader.last_article', 'h43-2'),
+               ('reader.last_scroll', '17');
+             PRAGMA user_version = 7;",
+            ids[0].0, ids[1].0
+        ))
+        .unwrap();
+    }
+    for f in zhiku::store::companions(&db).into_iter().skip(4) {
+        let _ = std::fs::remove_file(f);
+    }
+    // Read-only, not migrated: shown from the old table.
+    assert_user_actions_kept_ro(&db, &ids);
+    assert!(!user.exists());
+    let s = Store::open(&db, Access::Write).unwrap();
+    drop(s);
+    assert!(user.exists());
+    assert_user_actions_kept(&db, &ids);
+    let c = Connection::open(&db).unwrap();
+    let old: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'user_state'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0, "the old table stayed in the store");
+}
+
+fn assert_user_actions_kept_ro(db: &Path, ids: &[zhiku::store::ArticleId; 3]) {
+    let s = Store::open_read_only(db).unwrap();
+    assert_eq!(s.bookmarks(10).unwrap(), [ids[0]]);
+    assert_eq!(s.user_state(ids[1]).unwrap().read_count, 2);
+    assert_eq!(
+        s.setting("reader.last_article").unwrap().as_deref(),
+        Some("h43-2")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// H 46: a disk that is already full
+
+/// Runs zhiku with `args` under a file size limit of `bytes` (SIGXFSZ ignored, so writes past
+/// it fail with EFBIG as writes to a full disk fail with ENOSPC).
+fn zhiku_with_file_limit(env: &Env, db: &Path, bytes: u64, args: &[&str]) -> Out {
+    let c = env.isolated();
+    let mut sh = std::process::Command::new("sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    sh.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; exec prlimit --fsize={bytes} \"$0\" --db \"$@\""
+        ))
+        .arg(c.get_program())
+        .arg(db)
+        .args(args);
+    Out::from_output(sh.output().expect("run sh/prlimit (util-linux)"))
+}
+
+#[test]
+fn a_full_disk_says_the_disk_is_full_and_reads_still_work() {
+    let env = Env::new();
+    let db = env.real_store();
+    let n = count(&db);
+    let before = env.export_text_of(&db);
+    let hash = sha256(&db);
+    let good = env.write("good.jsonl", r#"{"id":"full","title":"满","body":"正文"}"#);
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["import", good.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains("disk is full") && !out.stderr.contains("I/O error"),
+        "{out:#?}"
+    );
+    assert_eq!(sha256(&db), hash, "a write reached the store");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["stats"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains(&format!("articles  {n}\n")), "{out:#?}");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["search", "Redis", "--json"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("\"jl-1\""), "{out:#?}");
+    let out = zhiku_with_file_limit(&env, &db, 1024, &["export"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stdout, before);
+    // Room again: the store works as before.
+    assert_eq!(env.import_into(&db, &[&good]).code, 0);
+    assert_eq!(count(&db), n + 1);
+    integrity_ok(&db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// H 46: a damaged page is never written into; readers say how to recover
+
+#[test]
+fn a_store_with_damaged_pages_is_not_written_into_and_stats_says_how_to_recover() {
+    let env = Env::new();
+    let db = env.real_store();
+    let n = count(&db);
+    let mut data = std::fs::read(&db).unwrap();
+    // Zero 4 KiB in the middle of a few pages: damage SQLite may read past without an error.
+    let page = u16::from_be_bytes([data[16], data[17]]) as usize;
+    for p in (3..data.len() / page).step_by(5) {
+        let at = p * page + page / 2;
+        data[at..at + 4096.min(page / 2)].fill(0);
+    }
+    let bad = env.path("damaged.db");
+    std::fs::write(&bad, &data).unwrap();
+    let hash = sha256(&bad);
+    let good = env.write("good.jsonl", r#"{"id":"dmg","title":"新","body":"正文"}"#);
+
+    let out = env.import_into(&bad, &[&good]);
+    assert_eq!(
+        out.code, 2,
+        "an import wrote into a damaged store: {out:#?}"
+    );
+    assert!(out.stderr.contains("damaged"), "{out:#?}");
+    assert_eq!(sha256(&bad), hash, "the damaged store was written");
+    let mut store = Store::open(&bad, Access::Write).unwrap();
+    let r = import(
+        &mut store,
+        vec![Source::Path(good.clone())],
+        Options::default(),
+    );
+    assert!(
+        matches!(r, Err(ImportError::Store(StoreError::Corrupt { .. }))),
+        "{r:?}"
+    );
+    drop(store);
+
+    let out = env.cmd(&bad, &["stats"]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stdout.is_empty(), "half printed: {out:#?}");
+    for want in ["damaged", bad.to_str().unwrap(), "export --salvage"] {
+        assert!(out.stderr.contains(want), "`{want}` missing: {out:#?}");
+    }
+
+    // What can still be read is saved, and becomes a new store.
+    let saved = env.path("saved.jsonl");
+    let out = env.cmd(
+        &bad,
+        &["export", "--salvage", "--out", saved.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("articles written"), "{out:#?}");
+    let lines = std::fs::read_to_string(&saved).unwrap().lines().count();
+    assert!(lines > 0 && lines as i64 <= n, "{lines} of {n}: {out:#?}");
+    let fresh = env.path("fresh.db");
+    let out = env.import_into(&fresh, &[&saved]);
+    assert!(out.code <= 1, "{out:#?}");
+    assert!(count(&fresh) > 0);
+    integrity_ok(&fresh);
+    assert_eq!(sha256(&bad), hash, "reading changed the damaged store");
 }

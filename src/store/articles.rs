@@ -26,7 +26,8 @@ pub struct NewArticle {
     pub views: u64,
     pub url: Option<String>,
     pub source_path: Option<String>,
-    /// Read marks and bookmark from `export --user-state`; `None` leaves the store's as they are.
+    /// Read marks and bookmark from `export --user-state` (written to the user-state file after
+    /// the import commits); `None` leaves the ones saved as they are.
     pub user_state: Option<super::UserState>,
 }
 
@@ -123,7 +124,7 @@ pub const META_SELECT: &str = "SELECT a.id, a.ext_id, a.title, a.author, c.name,
        JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id AND at.inferred \
        ORDER BY at.position) t) \
     FROM articles a JOIN categories c ON c.id = a.category_id \
-    LEFT JOIN user_state u ON u.article_id = a.id";
+    LEFT JOIN user_state u ON u.ext_id = a.ext_id";
 
 /// Builds an [`ArticleMeta`] from a row selected with `META_SELECT`.
 pub fn article_from_row(r: &Row) -> rusqlite::Result<ArticleMeta> {
@@ -149,6 +150,19 @@ pub fn upsert(
     a: &NewArticle,
     now: &str,
 ) -> rusqlite::Result<(ArticleId, Upserted)> {
+    upsert_changed(tx, a, now).map(|(id, what, _)| (id, what))
+}
+
+/// [`upsert`], also telling whether anything was written: an article met again with every
+/// stored field the same is left as it is (no row, tag or index entry rewritten; updating
+/// the index is what made re-importing 20,000 articles 3× slower than importing them new).
+/// Its filing cannot differ either: a store classified with another taxonomy is filed again
+/// when it is opened (`taxonomy::cli::ensure_current`).
+pub(crate) fn upsert_changed(
+    tx: &Transaction,
+    a: &NewArticle,
+    now: &str,
+) -> rusqlite::Result<(ArticleId, Upserted, bool)> {
     let ext_id = a.ext_id();
     let (taxonomy, classified) = super::classify::classify_new(a);
     // Filed under 其他 until `file_article` below puts it in its place.
@@ -163,6 +177,36 @@ pub fn upsert(
     let published_ts = a.published.map(|d| d.timestamp());
     let updated = a.updated.map(|d| d.to_rfc3339());
     let (id, what) = match existing {
+        Some(id)
+            if tx
+                .prepare_cached(
+                    "SELECT title IS ?2 AND body IS ?3 AND summary IS ?4 AND author IS ?5 \
+                     AND published IS ?6 AND published_ts IS ?7 AND source_updated IS ?8 \
+                     AND views IS ?9 AND url IS ?10 AND source_path IS ?11 \
+                     AND source_category IS ?12 AND source_tags IS ?13 \
+                     FROM articles WHERE id = ?1",
+                )?
+                .query_row(
+                    params![
+                        id,
+                        a.title,
+                        a.body,
+                        a.summary,
+                        a.author,
+                        published,
+                        published_ts,
+                        updated,
+                        a.views as i64,
+                        a.url,
+                        a.source_path,
+                        a.category,
+                        source_tags
+                    ],
+                    |r| r.get::<_, bool>(0),
+                )? =>
+        {
+            return Ok((ArticleId(id), Upserted::Updated, false));
+        }
         Some(id) => {
             tx.prepare_cached(
                 "UPDATE articles SET title=?2, body=?3, summary=?4, author=?5, category_id=?6, \
@@ -205,9 +249,6 @@ pub fn upsert(
         }
     };
     let (category_id, tags) = super::classify::file_article(tx, &taxonomy, id, &classified)?;
-    if let Some(state) = &a.user_state {
-        super::user::restore_user_state(tx, ArticleId(id), state)?;
-    }
     index_row(
         tx,
         id,
@@ -217,7 +258,7 @@ pub fn upsert(
         category_id,
         &tags,
     )?;
-    Ok((ArticleId(id), what))
+    Ok((ArticleId(id), what, true))
 }
 
 /// The search-index token marking articles with a tag (`tag:` filters match it).
@@ -384,23 +425,50 @@ impl Store {
         Ok(())
     }
 
+    /// Every article that can still be read from a damaged store, for `export --salvage`:
+    /// ids are gathered from the table and from each index over it (a damaged page of one
+    /// is read past through the others), and an article that cannot be read is counted, not
+    /// an error. Returns how many could not be read.
+    pub fn salvage_each_article<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Article) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let mut ids = std::collections::BTreeSet::new();
+        for sql in [
+            "SELECT id FROM articles ORDER BY id",
+            "SELECT id FROM articles INDEXED BY articles_cover ORDER BY id",
+            "SELECT id FROM articles INDEXED BY articles_published",
+            "SELECT id FROM articles INDEXED BY articles_category_published",
+        ] {
+            let Ok(mut st) = self.conn.prepare(sql) else {
+                continue;
+            };
+            let Ok(mut rows) = st.query([]) else {
+                continue;
+            };
+            // Up to the first damaged page.
+            while let Ok(Some(r)) = rows.next() {
+                if let Ok(id) = r.get::<_, i64>(0) {
+                    ids.insert(id);
+                }
+            }
+        }
+        let mut lost = 0;
+        for id in ids {
+            match self.article(ArticleId(id)) {
+                Ok(Some(a)) => f(a)?,
+                Ok(None) => {}
+                Err(StoreError::Corrupt { .. }) => lost += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(lost)
+    }
+
     /// Number of articles.
     pub fn article_count(&self) -> Result<i64> {
         self.conn
             .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
-    }
-
-    /// Marks an article read: bumps the local view count and the read time.
-    pub fn mark_read(&self, id: ArticleId) -> Result<()> {
-        self.require_writable("marking articles read")?;
-        self.conn
-            .execute(
-                "INSERT INTO user_state(article_id, read_count, last_read_at) VALUES (?1, 1, ?2) \
-                 ON CONFLICT(article_id) DO UPDATE SET read_count = read_count + 1, last_read_at = ?2",
-                params![id.0, now_string()],
-            )
-            .map(|_| ())
             .map_err(|e| self.err(e))
     }
 }

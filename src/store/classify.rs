@@ -235,10 +235,7 @@ impl Store {
             sp.commit().map_err(e)?;
             return Ok(report);
         }
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(e)?;
+        let tx = super::begin_store_write(self.conn_mut()).map_err(e)?;
         let report = retag_in(&tx, t).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(report)

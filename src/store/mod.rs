@@ -48,10 +48,21 @@ pub enum StoreError {
         known: i32,
     },
     #[error(
-        "the store {path} is damaged ({detail}); move it aside and rebuild it by importing your \
-         articles again (or an earlier `zhiku export`) into a new store"
+        "the store {path} is damaged ({detail}); nothing is written into it. Move it aside and \
+         rebuild it by importing your articles again (or an earlier `zhiku export`) into a new \
+         store; `zhiku export --salvage` saves the articles that can still be read"
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the store {path} could not be brought to schema {known} ({detail}); it was left as it \
+         was (the upgrade is one transaction): an object in the way was added by another \
+         program, or rebuild the store from `zhiku export` of a zhiku that reads it"
+    )]
+    Migration {
+        path: PathBuf,
+        known: i32,
+        detail: String,
+    },
     #[error("the store {0} is read-only: {1} needs write access to it and its folder")]
     ReadOnly(PathBuf, &'static str),
     #[error(
@@ -75,6 +86,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A store that can be read but not written here (read-only media, a full disk): a
+    /// command that only reads opens it read-only.
+    fn is_no_write(&self) -> bool {
+        matches!(self, StoreError::ReadOnly(..) | StoreError::Full(_))
+    }
+
     /// Classifies an SQLite error on the store at `path`.
     pub fn from_sqlite(path: &Path, e: rusqlite::Error) -> Self {
         let path = path.to_path_buf();
@@ -84,6 +101,9 @@ impl StoreError {
                 detail: e.to_string(),
             },
             Some(ErrorCode::DiskFull) => StoreError::Full(path),
+            // What a write to a full disk (ENOSPC) or past the file size limit (EFBIG) gives
+            // outside the page writes SQLite itself reports as full: "disk I/O error".
+            Some(ErrorCode::SystemIoFailure) if no_space() => StoreError::Full(path),
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
                 StoreError::ReadOnly(path, "this command")
             }
@@ -94,6 +114,14 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Whether an I/O error just met writing a store means there is no room: the errno of the
+/// system call that failed (ENOSPC, EDQUOT, or EFBIG past the file size limit). Classifying
+/// happens right after SQLite returns, before anything else sets errno.
+fn no_space() -> bool {
+    let errno = std::io::Error::last_os_error().raw_os_error();
+    matches!(errno, Some(libc::ENOSPC | libc::EFBIG | libc::EDQUOT))
+}
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,37 +160,49 @@ impl Store {
             Ok(m) if m.len() == 0 && access == Access::Write => return Self::create(path),
             Ok(_) => {}
         }
-        check_header(path)?;
-        let probe = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
-        if access == Access::Write && is_blank(&probe) {
-            // Likewise a database without a single table: a store whose creation is still
-            // under way in another process (`create` waits for it and finds it done).
-            drop(probe);
-            return Self::create(path);
+        match identify(path, SCHEMA_VERSION)? {
+            // A database without a single table: a store whose creation is still under way in
+            // another process (`create` waits for it and finds it done).
+            Identity::Blank if access == Access::Write => return Self::create(path),
+            Identity::Blank => return Err(StoreError::Foreign(path.to_path_buf())),
+            Identity::Ours => {}
         }
-        check_identity(&probe, path)?;
-        drop(probe);
-        let (conn, read_only) =
-            match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-                .and_then(|c| configure(&c, false).map(|_| c))
-                .and_then(refuse_if_read_only)
-            {
-                Ok(c) => (c, false),
-                Err(e) if access == Access::Write => return Err(write_error(path, e)),
-                Err(_) => {
-                    let c = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
-                    configure(&c, true).map_err(|e| StoreError::from_sqlite(path, e))?;
-                    (c, true)
-                }
-            };
+        let writable = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .and_then(refuse_if_read_only)
+        {
+            Ok(c) => match user::prepare(path).and_then(|_| user::attach(&c, path)) {
+                Ok(()) => Some(c),
+                Err(e) if access == Access::Write || !e.is_no_write() => return Err(e),
+                Err(_) => None,
+            },
+            Err(e) if access == Access::Write => return Err(write_error(path, e)),
+            Err(_) => None,
+        };
+        let Some(conn) = writable else {
+            return Self::open_read_only(path);
+        };
+        // Attached (above) before `configure`: attaching resets the connection's schemas,
+        // which would make the temp tables it creates connect again on first use.
+        if let Err(e) = configure(&conn, false) {
+            if access == Access::Write {
+                return Err(write_error(path, e));
+            }
+            drop(conn);
+            return Self::open_read_only(path);
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            read_only,
+            read_only: false,
         };
-        if !read_only {
-            schema::migrate(&mut store.conn).map_err(|e| store.err(e))?;
-        }
+        schema::migrate(&mut store.conn).map_err(|e| match store.err(e) {
+            StoreError::Sqlite { path, source } => StoreError::Migration {
+                path,
+                known: SCHEMA_VERSION,
+                detail: source.to_string(),
+            },
+            other => other,
+        })?;
         Ok(store)
     }
 
@@ -171,9 +211,12 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotFound(path.to_path_buf()));
         }
-        check_header(path)?;
-        let conn = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        if identify(path, SCHEMA_VERSION)? == Identity::Blank {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        let (conn, immutable) = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
         check_identity(&conn, path)?;
+        user::attach_read_only(&conn, path, immutable)?;
         configure(&conn, true).map_err(|e| StoreError::from_sqlite(path, e))?;
         Ok(Store {
             conn,
@@ -200,6 +243,8 @@ impl Store {
             "PRAGMA page_size = {PAGE_SIZE}; PRAGMA auto_vacuum = INCREMENTAL;"
         ))
         .map_err(|e| write_error(path, e))?;
+        user::prepare(path)?;
+        user::attach(&conn, path)?;
         configure(&conn, false).map_err(|e| write_error(path, e))?;
         schema::migrate(&mut conn).map_err(|e| write_error(path, e))?;
         Ok(Store {
@@ -214,6 +259,11 @@ impl Store {
         let path = PathBuf::from(":memory:");
         let mut conn =
             Connection::open_in_memory().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        conn.execute_batch(&format!(
+            "ATTACH DATABASE ':memory:' AS user; {}",
+            user::user_tables("user")
+        ))
+        .map_err(|e| StoreError::from_sqlite(&path, e))?;
         configure(&conn, false).map_err(|e| StoreError::from_sqlite(&path, e))?;
         schema::migrate(&mut conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
         Ok(Store {
@@ -275,9 +325,19 @@ impl Store {
             let _ = self.conn.execute_batch("ROLLBACK");
             return false;
         }
-        // The main file and its companions only: a user-state file beside it may hold
-        // bookmarks of an earlier store of the same name.
-        for f in self.files().into_iter().take(4) {
+        // The user-state file too when it holds nothing (it was created with the store); one
+        // that holds bookmarks (of an earlier store of the same name) is kept.
+        let user_empty = self
+            .conn
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM user.user_state) \
+                   AND NOT EXISTS (SELECT 1 FROM user.reader_settings)",
+                [],
+                |r| r.get::<_, bool>(0),
+            )
+            .unwrap_or(false);
+        let n = if user_empty { 8 } else { 4 };
+        for f in self.files().into_iter().take(n) {
             let _ = std::fs::remove_file(f);
         }
         let _ = self.conn.execute_batch("ROLLBACK");
@@ -297,23 +357,7 @@ impl Store {
     /// Verifies the whole file (`PRAGMA quick_check`); reads every page, so only for commands
     /// that read everything anyway (export).
     pub fn check_integrity(&self) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare("PRAGMA quick_check")
-            .map_err(|e| self.err(e))?;
-        let problems: Vec<String> = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
-        match problems.first() {
-            Some(ok) if ok == "ok" => Ok(()),
-            first => Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: first
-                    .cloned()
-                    .unwrap_or_else(|| "integrity check gave no answer".into()),
-            }),
-        }
+        check_integrity(&self.conn, &self.path)
     }
 
     /// Gives the free pages back to the file system (stores created with incremental
@@ -333,9 +377,14 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row(
+                &format!(
+                    "SELECT value FROM {} WHERE key = ?1",
+                    user::settings_table(key)
+                ),
+                [key],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -344,9 +393,36 @@ impl Store {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.require_writable("saving reader state")?;
         self.conn
-            .execute("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2", [key, value])
+            .execute(
+                &format!(
+                    "INSERT INTO {}(key, value) VALUES (?1, ?2) \
+                     ON CONFLICT(key) DO UPDATE SET value = ?2",
+                    user::settings_table(key)
+                ),
+                [key, value],
+            )
             .map(|_| ())
             .map_err(|e| self.err(e))
+    }
+}
+
+/// [`Store::check_integrity`] on a connection (inside a transaction: an import checks the
+/// store it holds the write lock of before writing into it).
+pub fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
+    let e = |e| StoreError::from_sqlite(path, e);
+    let mut st = conn.prepare("PRAGMA quick_check").map_err(e)?;
+    let problems: Vec<String> = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(e)?;
+    match problems.first() {
+        Some(ok) if ok == "ok" => Ok(()),
+        first => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: first
+                .cloned()
+                .unwrap_or_else(|| "integrity check gave no answer".into()),
+        }),
     }
 }
 
@@ -384,12 +460,17 @@ fn refuse_if_read_only(conn: Connection) -> rusqlite::Result<Connection> {
 /// (and without `-shm`/`-wal` files) cannot be read that way: SQLite needs to create the shared
 /// memory file. Then, and only then, it is opened `immutable`: nobody without write access to
 /// the folder can be writing it, and there is no WAL whose contents would be missed.
-fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
+fn open_ro(path: &Path) -> rusqlite::Result<(Connection, bool)> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
     match conn.query_row("PRAGMA application_id", [], |_| Ok(())) {
-        Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) && wal_empty => {
+        // Read-only folder, or a full disk: the shared-memory file cannot be made.
+        Err(e)
+            if wal_empty
+                && (e.sqlite_error_code() == Some(ErrorCode::ReadOnly)
+                    || e.sqlite_error_code() == Some(ErrorCode::SystemIoFailure) && no_space()) =>
+        {
             let Some(uri) = immutable_uri(path) else {
                 return Err(e);
             };
@@ -398,8 +479,9 @@ fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
                 uri,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
             )
+            .map(|c| (c, true))
         }
-        _ => Ok(conn),
+        _ => Ok((conn, false)),
     }
 }
 
@@ -415,6 +497,16 @@ fn immutable_uri(path: &Path) -> Option<String> {
     }
     uri.push_str("?immutable=1");
     Some(uri)
+}
+
+/// Starts a transaction holding the store's write lock and only that one: the user-state file
+/// stays free for the reader's bookmarks, read marks and position however long it runs
+/// (`BEGIN IMMEDIATE` would take the write lock of every attached file). The no-op write takes
+/// the lock at once, waiting for another writer as long as the busy timeout.
+pub fn begin_store_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+    tx.execute_batch("UPDATE main.settings SET value = value WHERE 0")?;
+    Ok(tx)
 }
 
 /// How long a connection waits for another one's lock before giving up as [`StoreError::Busy`].
@@ -465,6 +557,71 @@ fn check_header(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What a database file's header says it is.
+#[derive(Debug, PartialEq, Eq)]
+enum Identity {
+    /// A zhiku file of a schema this build reads.
+    Ours,
+    /// An SQLite database without application id, version or a page beyond the first: nothing
+    /// in it to protect.
+    Blank,
+}
+
+/// Tells a zhiku file from anything else by its header (application id, user version), without
+/// opening it with SQLite, so that refusing a file leaves no `-wal` or `-shm` beside it. Only
+/// when a WAL beside it holds content (the header may be older than the database) is it asked
+/// through SQLite, read-only.
+fn identify(path: &Path, known: i32) -> Result<Identity> {
+    check_header(path)?;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        let (conn, _) = open_ro(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        if is_blank(&conn) {
+            return Ok(Identity::Blank);
+        }
+        check_identity_with(&conn, path, known)?;
+        return Ok(Identity::Ours);
+    }
+    let io = |e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut head = [0u8; 100];
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if f.read_exact(&mut head).is_err() {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "the file ends inside its header".into(),
+        });
+    }
+    let be = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65536,
+        n => u64::from(n),
+    };
+    let (version, app) = (be(60), be(68));
+    if app == 0 && version == 0 && len <= page_size {
+        return Ok(Identity::Blank);
+    }
+    if app != APPLICATION_ID {
+        return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        });
+    }
+    Ok(Identity::Ours)
+}
+
+/// [`identify`] for a file that must be ours: a blank one is too (it is set up as new).
+fn check_identity_of(path: &Path, known: i32) -> Result<()> {
+    identify(path, known).map(|_| ())
+}
+
 /// An SQLite database with no tables, application id or version: nothing in it to protect.
 fn is_blank(conn: &Connection) -> bool {
     conn.query_row(
@@ -478,6 +635,10 @@ fn is_blank(conn: &Connection) -> bool {
 }
 
 fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    check_identity_with(conn, path, SCHEMA_VERSION)
+}
+
+fn check_identity_with(conn: &Connection, path: &Path, known: i32) -> Result<()> {
     let app: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| StoreError::from_sqlite(path, e))?;
@@ -487,11 +648,11 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
     let version: i32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| StoreError::from_sqlite(path, e))?;
-    if version > SCHEMA_VERSION {
+    if version > known {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),
             found: version,
-            known: SCHEMA_VERSION,
+            known,
         });
     }
     Ok(())

@@ -7,24 +7,24 @@ use crate::taxonomy::taxonomy;
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 8;
 /// Position given to tags that are not in the taxonomy (sorted after it, by name).
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
 const V1: &str = r#"
-CREATE TABLE categories(
+CREATE TABLE IF NOT EXISTS categories(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     position INTEGER NOT NULL
 );
-CREATE TABLE tags(
+CREATE TABLE IF NOT EXISTS tags(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     fold TEXT NOT NULL UNIQUE,
     category_id INTEGER NOT NULL REFERENCES categories(id),
     position INTEGER NOT NULL
 );
-CREATE TABLE articles(
+CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY,
     ext_id TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
@@ -41,25 +41,18 @@ CREATE TABLE articles(
     imported_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX articles_category_published ON articles(category_id, published_ts DESC);
-CREATE INDEX articles_published ON articles(published_ts DESC);
-CREATE INDEX articles_author ON articles(author);
-CREATE TABLE article_tags(
+CREATE INDEX IF NOT EXISTS articles_category_published ON articles(category_id, published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_author ON articles(author);
+CREATE TABLE IF NOT EXISTS article_tags(
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     tag_id INTEGER NOT NULL REFERENCES tags(id),
     position INTEGER NOT NULL,
     PRIMARY KEY(article_id, tag_id)
 ) WITHOUT ROWID;
-CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);
-CREATE TABLE user_state(
-    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    read_count INTEGER NOT NULL DEFAULT 0,
-    last_read_at TEXT,
-    bookmarked_at TEXT,
-    scroll INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(
+CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags(tag_id, article_id);
+CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, tags, author, body,
     content = '', contentless_delete = 1, tokenize = 'ascii'
 );
@@ -69,8 +62,8 @@ CREATE VIRTUAL TABLE fts USING fts5(
 /// instead of every matching article's page), and one for "most viewed" order.
 const V2: &str = r#"
 DROP INDEX IF EXISTS articles_author;
-CREATE INDEX articles_cover ON articles(id, category_id, published_ts, views, author);
-CREATE INDEX articles_views ON articles(views DESC, published_ts DESC);
+CREATE INDEX IF NOT EXISTS articles_cover ON articles(id, category_id, published_ts, views, author);
+CREATE INDEX IF NOT EXISTS articles_views ON articles(views DESC, published_ts DESC);
 "#;
 
 /// Brings a store to [`SCHEMA_VERSION`] in one immediate transaction: all or nothing.
@@ -103,6 +96,11 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version < 7 {
         v7_feeds(&tx)?;
+    }
+    if version < 8 {
+        // User state (read marks, bookmarks, the reader's position) moves to its own file,
+        // which imports never lock (see `super::user`).
+        super::user::v8_move_user_state(&tx)?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()
