@@ -247,10 +247,8 @@ fn store_feed(
         ..Default::default()
     };
     let now = articles::now_string();
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(e)?;
+    // The store's write lock only: the reader's user file stays free during a fetch.
+    let tx = crate::store::begin_store_write(store.conn_mut()).map_err(e)?;
     match f.result {
         Err(msg) => {
             record_fetch(&tx, f.feed.id, &now, Err(&msg)).map_err(e)?;

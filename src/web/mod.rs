@@ -89,9 +89,8 @@ pub fn save(
 ) -> Result<Vec<(ArticleId, Upserted, String)>, StoreError> {
     store.require_writable("add")?;
     let path = store.path().to_path_buf();
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    // The store's write lock only: the reader's user file stays free while pages are stored.
+    let tx = crate::store::begin_store_write(store.conn_mut())
         .map_err(|e| StoreError::from_sqlite(&path, e))?;
     let now = articles::now_string();
     let mut out = Vec::new();
