@@ -107,7 +107,14 @@ fn code_tables_and_links_in_the_reader() {
     assert!(moved.contains("println!"), "{moved}");
     assert!(moved.contains("部署前先看官方文档[1]"), "{moved}");
     key(&mut a, &store, KeyCode::Char('<'));
-    assert!(a.doc.as_ref().unwrap().shift > 0);
+    let shift = a.doc.as_ref().unwrap().shift;
+    assert!(shift > 0);
+    // The same article answered again (opened once more from the results) keeps its place.
+    a.zoom = false;
+    key(&mut a, &store, KeyCode::Char('h'));
+    assert_eq!(a.focus, zhiku::ui::app::Focus::Results);
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.doc.as_ref().unwrap().shift, shift);
 }
 
 #[test]

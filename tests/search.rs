@@ -40,7 +40,7 @@ fn has(h: &zhiku::search::Hit, text: &str) -> bool {
         a.body,
         a.meta.tags.join(" ")
     );
-    zhiku::text::fold_str(&all).contains(&zhiku::text::fold_str(text))
+    zhiku::text::search_fold_str(&all).contains(&zhiku::text::search_fold_str(text))
 }
 
 #[test]

@@ -13,7 +13,7 @@ use super::query::{Query, Term, parse};
 use super::rank::{Df, Plan};
 use super::tokenize::{Run, runs};
 use crate::store::{ArticleId, ArticleMeta, article_from_row, articles::META_SELECT};
-use crate::text::fold_str;
+use crate::text::{fold_str, search_fold_str};
 
 /// More matches than this are "broad": they are not ranked by BM25 in full (see README).
 pub const BROAD: usize = 10_000;
@@ -277,7 +277,7 @@ fn tiers(q: &Query, split_four: bool) -> Vec<(u8, String)> {
 fn needles(q: &Query, split_four: bool) -> Vec<Needle> {
     let mut out: Vec<Needle> = Vec::new();
     let mut add = |s: &str| {
-        let n: Needle = fold_str(s).chars().collect();
+        let n: Needle = search_fold_str(s).chars().collect();
         if !n.is_empty() && !out.contains(&n) {
             out.push(n);
         }
@@ -1062,7 +1062,7 @@ pub(crate) fn hydrate(
 
 /// Articles whose text contains `needle` (a plain scan; the baseline for tests and benches).
 pub fn scan_ids(conn: &Connection, needle: &str) -> rusqlite::Result<Vec<ArticleId>> {
-    let n: Needle = fold_str(needle).chars().collect();
+    let n: Needle = search_fold_str(needle).chars().collect();
     let mut st = conn.prepare(
         "SELECT a.id, a.title || ' ' || coalesce(a.author, '') || ' ' || a.body || ' ' || \
          coalesce((SELECT group_concat(t.name, ' ') FROM article_tags x JOIN tags t ON t.id = x.tag_id \

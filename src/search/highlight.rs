@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use crate::text::fold_char;
 use crate::text::plain::{strip_markup, strip_markup_inline};
+use crate::text::search_fold_char;
 use crate::text::width::{ellipsize, suffix_start_for_width};
 
 /// A folded needle to look for.
@@ -14,7 +14,7 @@ pub type Needle = Vec<char>;
 pub fn find_matches(text: &str, needles: &[Needle]) -> Vec<Range<usize>> {
     let folded: Vec<(usize, char, usize)> = text
         .char_indices()
-        .filter_map(|(i, c)| fold_char(c).map(|f| (i, f, c.len_utf8())))
+        .filter_map(|(i, c)| search_fold_char(c).map(|f| (i, f, c.len_utf8())))
         .collect();
     let mut out: Vec<Range<usize>> = Vec::new();
     for start in 0..folded.len() {
@@ -44,7 +44,7 @@ pub fn first_match(text: &str, needles: &[Needle]) -> Option<usize> {
     let longest = needles.iter().map(Vec::len).max().filter(|&n| n > 0)?;
     let mut chars = text
         .char_indices()
-        .filter_map(|(i, c)| fold_char(c).map(|f| (i, f)));
+        .filter_map(|(i, c)| search_fold_char(c).map(|f| (i, f)));
     let mut window: std::collections::VecDeque<(usize, char)> =
         std::collections::VecDeque::with_capacity(longest);
     loop {
@@ -159,7 +159,7 @@ mod tests {
     use super::*;
 
     fn n(s: &str) -> Needle {
-        crate::text::fold_str(s).chars().collect()
+        crate::text::search_fold_str(s).chars().collect()
     }
 
     #[test]

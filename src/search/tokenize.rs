@@ -4,7 +4,7 @@
 //! The tokens are written space-separated into a contentless FTS5 table whose own tokenizer is
 //! `ascii`, which keeps every token we emit intact (non-ASCII is always a token character).
 
-use crate::text::{fold_char, is_cjk};
+use crate::text::{is_cjk, search_fold_char};
 
 /// One run of the folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,10 @@ pub fn runs(s: &str) -> Vec<Run> {
             out.push(Run::Cjk(std::mem::take(cjk)));
         }
     };
-    for c in crate::text::fold::nfc(s).chars().filter_map(fold_char) {
+    for c in crate::text::fold::nfc(s)
+        .chars()
+        .filter_map(search_fold_char)
+    {
         if is_cjk(c) {
             if !word.is_empty() {
                 flush(&mut out, &mut word, &mut cjk);

@@ -275,7 +275,7 @@ pub fn category_marker(category_id: i64) -> String {
 /// The search-index token marking articles by an author (`author:` filters match it):
 /// a hash of the folded name, so any spelling of the name's case meets the same token.
 pub fn author_marker(author: &str) -> String {
-    let hash = Sha256::digest(crate::text::fold_str(author.trim()).as_bytes());
+    let hash = Sha256::digest(crate::text::search_fold_str(author.trim()).as_bytes());
     let hex: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
     format!("zka{hex}")
 }

@@ -7,7 +7,7 @@ use crate::taxonomy::taxonomy;
 /// `PRAGMA application_id` of a zhiku store: "ZHKU".
 pub const APPLICATION_ID: i32 = 0x5A48_4B55;
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i32 = 8;
+pub const SCHEMA_VERSION: i32 = 11;
 /// Position given to tags that are not in the taxonomy (sorted after it, by name).
 pub const OTHER_TAG_POSITION: i64 = 10_000;
 
@@ -101,6 +101,12 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         // User state (read marks, bookmarks, the reader's position) moves to its own file,
         // which imports never lock (see `super::user`).
         super::user::v8_move_user_state(&tx)?;
+    }
+    // 9 and 10 are left to other changes.
+    if (3..11).contains(&version) {
+        // Version 11 folds traditional Chinese to simplified in the index (数据库 finds 數據庫):
+        // the index is built again with the new folding (stores before 3 were just re-indexed).
+        super::articles::reindex_all(&tx)?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()

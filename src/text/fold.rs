@@ -57,6 +57,58 @@ pub fn fold_str(s: &str) -> String {
     nfc(s).chars().filter_map(fold_char).collect()
 }
 
+/// The folding search uses on both sides (the index, queries, highlights, `n`/`N`): as
+/// [`fold_char`], and traditional Chinese characters to simplified, one character for one
+/// (數→数, 據→据, 資→资), so `数据库` finds `數據庫`. One for one keeps every byte offset of
+/// the original text, so highlights land on the article's own characters. Names that are
+/// identities (tags, article ids) keep [`fold_char`]: their folding never changes.
+pub fn search_fold_char(c: char) -> Option<char> {
+    let f = fold_char(c)?;
+    Some(simplified(f))
+}
+
+/// [`search_fold_char`] over a string, NFC first.
+pub fn search_fold_str(s: &str) -> String {
+    nfc(s).chars().filter_map(search_fold_char).collect()
+}
+
+const HAN_FIRST: u32 = 0x3400;
+const HAN_LAST: u32 = 0x9FFF;
+
+/// The simplified form of a Han character (itself when it has none or several).
+pub fn simplified(c: char) -> char {
+    let u = c as u32;
+    if !(HAN_FIRST..=HAN_LAST).contains(&u) {
+        return c;
+    }
+    let table = t2s_table();
+    match table[(u - HAN_FIRST) as usize] {
+        0 => c,
+        s => char::from_u32(s).unwrap_or(c),
+    }
+}
+
+/// Traditional → simplified, one character for one, for the Han blocks (extension A and the
+/// unified block): built once from the converter's table (a few milliseconds), then a lookup.
+fn t2s_table() -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = vec![0u32; (HAN_LAST - HAN_FIRST + 1) as usize];
+        let mut buf = [0u8; 4];
+        for u in HAN_FIRST..=HAN_LAST {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = character_converter::traditional_to_simplified(c.encode_utf8(&mut buf));
+            let mut it = s.chars();
+            if let (Some(x), None) = (it.next(), it.next())
+                && x != c
+            {
+                t[(u - HAN_FIRST) as usize] = x as u32;
+            }
+        }
+        t
+    })
+}
+
 /// Zero-width and bidi format characters that carry no searchable content.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(c,
@@ -76,6 +128,21 @@ pub fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traditional_folds_to_simplified_one_for_one() {
+        assert_eq!(
+            search_fold_str("數據庫 資料 軟體 記憶體"),
+            "数据库 资料 软体 记忆体"
+        );
+        assert_eq!(search_fold_str("数据库"), "数据库");
+        assert_eq!(search_fold_str("Ｒｅｄｉｓ 叢集"), "redis 丛集");
+        // Identities are not touched.
+        assert_eq!(fold_str("數據庫"), "數據庫");
+        for s in ["數據庫的備份與還原", "电脑網路"] {
+            assert_eq!(search_fold_str(s).chars().count(), s.chars().count());
+        }
+    }
 
     #[test]
     fn full_width_and_case_fold() {

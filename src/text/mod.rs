@@ -6,6 +6,6 @@ pub mod sanitize;
 pub mod width;
 pub mod wrap;
 
-pub use fold::{fold_char, fold_str, is_cjk};
+pub use fold::{fold_char, fold_str, is_cjk, search_fold_char, search_fold_str};
 pub use sanitize::{sanitize, sanitize_line};
 pub use width::{str_width, truncate_to_width};

@@ -92,6 +92,9 @@ pub struct App {
     render: crate::doc::RenderOptions,
     /// Digits typed after `f` (follow link number …).
     pub(super) link_input: Option<String>,
+    /// The article the document was rendered from, and its sideways scroll (kept when the
+    /// same article is rendered again: a new query, the same article answered twice).
+    doc_of: Option<(crate::store::ArticleId, usize)>,
     /// Code colours of the open article: asked for (`None`) or arrived.
     colours: Option<(
         crate::store::ArticleId,
@@ -163,6 +166,7 @@ impl App {
             render: crate::doc::RenderOptions::default(),
             link_input: None,
             colours: None,
+            doc_of: None,
             opener: None,
             show_tip: true,
             focus: Focus::Results,
@@ -338,12 +342,20 @@ impl App {
     /// previous rendering so keys handled before the next frame scroll the new text.
     fn rebuild_doc(&mut self) {
         let width = self.doc.as_ref().map_or(0, |d| d.width);
+        let shift = self.doc.as_ref().map_or(0, |d| d.shift);
+        if let Some((_, s)) = &mut self.doc_of {
+            *s = shift;
+        }
         self.doc = self.article.as_ref().map(|a| {
             let opts = crate::doc::RenderOptions {
                 ascii: self.ascii_borders,
                 ..self.render.clone()
             };
             let mut d = Document::with_options(&a.body, &self.results.needles, &opts);
+            match self.doc_of {
+                Some((id, shift)) if id == a.meta.id => d.shift = shift,
+                _ => self.doc_of = Some((a.meta.id, 0)),
+            }
             match (&self.colours, opts.code_theme) {
                 (Some((id, Some(c))), _) if *id == a.meta.id => d.apply_colours(c),
                 (Some((id, None)), _) if *id == a.meta.id => {}
