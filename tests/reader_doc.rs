@@ -226,3 +226,32 @@ fn n_shows_where_you_are_and_marks_the_current_match() {
         a.status
     );
 }
+
+#[test]
+fn each_article_reopens_where_it_was_left() {
+    let long: String = (1..=80)
+        .map(|i| format!("第 {i} 段，部署与回滚的细节。\n\n"))
+        .collect();
+    let store = store_with(&[
+        json!({"id": "p-1", "title": "长文一 部署", "body": long, "date": "2025-01-02"}),
+        json!({"id": "p-2", "title": "短文二 部署", "body": "很短。", "date": "2025-01-01"}),
+    ]);
+    let mut a = common::app(&store);
+    open(&mut a, &store, "长文一");
+    frame(&mut a, &store, 100, 30);
+    for _ in 0..30 {
+        key(&mut a, &store, KeyCode::Char('j'));
+    }
+    let left_at = a.scroll;
+    assert!(left_at > 0);
+    // Another article, then the first again: back at its place, and said so.
+    open(&mut a, &store, "短文二");
+    assert_eq!(a.scroll, 0);
+    open(&mut a, &store, "长文一");
+    assert_eq!(a.scroll, left_at);
+    assert!(
+        a.status.as_ref().unwrap().0.contains("回到上次读到的位置"),
+        "{:?}",
+        a.status
+    );
+}

@@ -270,6 +270,33 @@ impl Store {
             .map_err(|e| self.user_err(e))
     }
 
+    /// Remembers where the reader left an article (its first visible line).
+    pub fn set_position(&self, id: ArticleId, scroll: usize) -> Result<()> {
+        self.require_user_writable("remembering the reading position")?;
+        self.conn()
+            .execute(
+                "INSERT INTO user_state(ext_id, scroll) SELECT ext_id, ?2 FROM articles WHERE id = ?1 \
+                 ON CONFLICT(ext_id) DO UPDATE SET scroll = ?2",
+                params![id.0, scroll as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.user_err(e))
+    }
+
+    /// Where the reader left an article last time (0 when never).
+    pub fn position(&self, id: ArticleId) -> Result<usize> {
+        self.conn()
+            .query_row(
+                "SELECT u.scroll FROM user_state u JOIN articles a ON a.ext_id = u.ext_id \
+                 WHERE a.id = ?1",
+                [id.0],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map(|s| s.unwrap_or(0).max(0) as usize)
+            .map_err(|e| self.err(e))
+    }
+
     fn ids(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<ArticleId>> {
         let mut st = self.conn().prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = st.query_map(p, |r| r.get(0)).map_err(|e| self.err(e))?;
@@ -381,6 +408,20 @@ mod tests {
         assert!(!s.toggle_bookmark(ids[2]).unwrap());
         assert_eq!(s.bookmarks(10).unwrap(), [ids[0]]);
         assert!(s.user_state(ids[0]).unwrap().bookmarked_at.is_some());
+    }
+
+    #[test]
+    fn every_article_keeps_its_own_position() {
+        let (s, ids) = store_with(3);
+        assert_eq!(s.position(ids[0]).unwrap(), 0);
+        s.set_position(ids[0], 40).unwrap();
+        s.set_position(ids[1], 7).unwrap();
+        s.set_position(ids[0], 42).unwrap();
+        assert_eq!(s.position(ids[0]).unwrap(), 42);
+        assert_eq!(s.position(ids[1]).unwrap(), 7);
+        assert_eq!(s.position(ids[2]).unwrap(), 0);
+        // The position is user state: it does not count as a read.
+        assert_eq!(s.user_state(ids[0]).unwrap().read_count, 0);
     }
 
     #[test]

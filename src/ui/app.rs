@@ -481,9 +481,27 @@ impl App {
                             .article
                             .as_ref()
                             .is_some_and(|old| old.meta.id == a.meta.id);
+                        let left = self
+                            .article
+                            .as_ref()
+                            .filter(|_| !same)
+                            .map(|old| (old.meta.id, self.scroll));
                         self.article = Some(*a);
                         self.rebuild_doc();
                         if !same {
+                            if let Some((id, at)) = left {
+                                self.outbox
+                                    .push(Outgoing::Job(Job::SavePosition { id, scroll: at }));
+                            }
+                            if scroll > 0 && !restored {
+                                self.status = Some((
+                                    format!(
+                                        "回到上次读到的位置 (第 {} 行, g 回到开头)",
+                                        scroll + 1
+                                    ),
+                                    false,
+                                ));
+                            }
                             self.scroll = scroll;
                             self.tag_sel = None;
                             let id = self.article.as_ref().map(|a| a.meta.id);

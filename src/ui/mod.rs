@@ -90,6 +90,7 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     {
         let _ = store.set_setting(LAST_ARTICLE, &a.meta.ext_id);
         let _ = store.set_setting(LAST_SCROLL, &app.scroll.to_string());
+        let _ = store.set_position(a.meta.id, app.scroll);
     }
     result
 }

@@ -463,10 +463,15 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     } else {
         vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
     };
-    header.push(fit(
-        vec![(crate::present::meta_line(&a.meta), app.theme.meta)],
-        w,
-    ));
+    // The reading time goes after the meta line when it fits whole; never cut.
+    let mut meta = crate::present::meta_line(&a.meta);
+    if let Some(d) = &app.doc {
+        let minutes = format!(" ⋅ 约 {} 分钟", d.reading_minutes);
+        if crate::text::str_width(&meta) + crate::text::str_width(&minutes) <= w as usize {
+            meta.push_str(&minutes);
+        }
+    }
+    header.push(fit(vec![(meta, app.theme.meta)], w));
     let tag_row = inner.y + header.len() as u16;
     let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
     chip_hits(

@@ -46,6 +46,11 @@ pub enum Job {
         ext_id: String,
         scroll: usize,
     },
+    /// Where the reader left an article.
+    SavePosition {
+        id: ArticleId,
+        scroll: usize,
+    },
     /// Colours for an article's code blocks; done on a thread of its own (it may take a while
     /// for an article made of code), never on the store's.
     Highlight {
@@ -287,6 +292,12 @@ fn highlight(job: Job) -> Option<Reply> {
 pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
     Some(match job {
         Job::Highlight { .. } => return highlight(job),
+        Job::SavePosition { id, scroll } => {
+            if !store.is_read_only() {
+                let _ = store.set_position(id, scroll);
+            }
+            return None;
+        }
         Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
         Job::Open {
             ticket,
@@ -300,10 +311,12 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
             if mark_read && !store.is_read_only() {
                 let _ = store.mark_read(id);
             }
+            // Reopened: back where the reader left it.
+            let scroll = store.position(id).unwrap_or(0);
             Reply::Article {
                 ticket,
                 res,
-                scroll: 0,
+                scroll,
             }
         }
         Job::OpenExt {
