@@ -109,7 +109,18 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         super::articles::reindex_all(&tx)?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
-    tx.commit()
+    tx.commit()?;
+    if version >= 1 && version < 11 {
+        // The index was built again: give the old index's pages back to the file system
+        // (auto_vacuum is incremental), or the store keeps its old size on top of the new
+        // index. A failure here loses nothing: the migration is committed.
+        if let Ok(mut st) = conn.prepare("PRAGMA incremental_vacuum") {
+            // One page per step: step to the end.
+            let mut rows = st.raw_query();
+            while let Ok(Some(_)) = rows.next() {}
+        }
+    }
+    Ok(())
 }
 
 /// Version 5 (4 is left to another change): document lengths for ranking kept in one row
