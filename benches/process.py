@@ -80,6 +80,8 @@ def main():
     run(binary, store, none)
     nomatch = statistics.median(run(binary, store, none)[0] for _ in range(runs))
     vals = list(medians.values())
+    # The machine is shared: the load average over the run says how far to trust the figures.
+    load = os.getloadavg()
     summary = {
         "store": store,
         "queries": len(vals),
@@ -87,10 +89,13 @@ def main():
         "p95_ms": round(pct(vals, 0.95), 2),
         "max_ms": round(max(vals), 2),
         "nomatch_ms": round(nomatch, 2),
+        "runs": runs,
+        "loadavg_1_5_15": [round(x, 2) for x in load],
     }
     print(
         f"{len(vals)} queries, one process each: median {summary['median_ms']} ms, "
-        f"p95 {summary['p95_ms']} ms, max {summary['max_ms']} ms; no match {summary['nomatch_ms']} ms"
+        f"p95 {summary['p95_ms']} ms, max {summary['max_ms']} ms; no match {summary['nomatch_ms']} ms; "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     if out_json:
         with open(out_json, "w") as f:

@@ -607,12 +607,25 @@ struct Ctx<'a> {
     docs: std::cell::Cell<Option<i64>>,
     /// The search ranks by relevance (other orders only count and list).
     ranking: bool,
+    /// The connection's document lengths are current ([`Ctx::ranks`]).
+    lengths: std::cell::Cell<bool>,
 }
 
 /// Weights of the title, tags, author and body columns.
 const WEIGHTS: [f64; 4] = [10.0, 6.0, 3.0, 1.0];
 
 impl Ctx<'_> {
+    /// Call before a statement that ranks: brings the connection's document lengths up to date,
+    /// once per search. Only ranking reads them, so a search that ranks nothing (no match, a
+    /// list, another order) never loads the 400 KB of a 100,000-article library.
+    fn ranks(&self) -> rusqlite::Result<()> {
+        if !self.lengths.get() {
+            super::rank::refresh_lengths(self.conn)?;
+            self.lengths.set(true);
+        }
+        Ok(())
+    }
+
     /// Parameters of a statement: the ranking plan (when it ranks), the MATCH expression,
     /// the filters', then `extra`.
     fn params(&self, plan: Option<String>, expr: &str, extra: &[i64]) -> Vec<Value> {
@@ -721,7 +734,12 @@ impl Ctx<'_> {
         } else {
             None
         };
-        let score = if plan.is_some() { RANK } else { "NULL" };
+        let score = if plan.is_some() {
+            self.ranks()?;
+            RANK
+        } else {
+            "NULL"
+        };
         let sql = format!(
             "SELECT f.rowid, {score} FROM {} WHERE fts MATCH ?{} ORDER BY f.rowid DESC LIMIT ?",
             self.from(),
@@ -778,6 +796,7 @@ impl Ctx<'_> {
         );
         let c = self.compiled(expr)?;
         let plan = self.plan(&c)?;
+        self.ranks()?;
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(
             params_from_iter(self.params(Some(plan), &c.expr, &[limit as i64])),
@@ -898,7 +917,6 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
     let excluded: Vec<String> = q.excluded.iter().filter_map(|x| phrase(x, false)).collect();
     let exclude = (!excluded.is_empty()).then(|| excluded.join(" OR "));
     let indexes = Indexes::of(conn)?;
-    super::rank::refresh_lengths(conn)?;
     // Category, tag and author filters are index markers joined to the match expression; a
     // query of filters alone (a category chosen in the tree) matches the markers alone.
     let clauses = if indexes.markers {
@@ -950,6 +968,7 @@ fn search_in(conn: &Connection, req: &Request) -> rusqlite::Result<Results> {
         df: Default::default(),
         docs: Default::default(),
         ranking: req.sort == Sort::Relevance,
+        lengths: Default::default(),
     };
     let mut picked: Vec<Picked> = Vec::new();
     let total;
@@ -1231,6 +1250,43 @@ mod tests {
         assert!(costly("(\"消息\") AND {tags} : \"zkc5\""));
         assert!(!costly("\"kafka\"* OR \"消息\""));
         assert!(!costly("(\"消息\") NOT (\"备份\" OR \"恢复\")"));
+    }
+
+    #[test]
+    fn only_a_search_that_ranks_reads_the_document_lengths() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let data = "{\"id\":\"a\",\"title\":\"Kafka 消息积压\",\"body\":\"排查 KafkaConsumer\"}\n";
+        crate::import::import(
+            &mut store,
+            vec![crate::import::Source::Memory {
+                name: "a.jsonl".into(),
+                data: data.as_bytes(),
+            }],
+            crate::import::Options::default(),
+        )
+        .unwrap();
+        let conn = store.conn();
+        let loaded = || super::super::rank::lengths_loaded(conn);
+        // Nothing matches, a list without text, another order: nothing is ranked.
+        for (text, sort) in [
+            ("zzqqxxnomatchzz", Sort::Relevance),
+            ("", Sort::Relevance),
+            ("消息积压", Sort::Newest),
+        ] {
+            let r = search(
+                conn,
+                &Request {
+                    sort,
+                    ..Request::new(text)
+                },
+            )
+            .unwrap();
+            assert!(!loaded(), "{text:?} {sort:?} read the lengths");
+            assert_eq!(r.hits.len(), usize::from(!text.starts_with('z')));
+        }
+        let r = search(conn, &Request::new("消息积压")).unwrap();
+        assert_eq!(r.total, 1);
+        assert!(loaded());
     }
 
     #[test]

@@ -175,6 +175,14 @@ unsafe extern "C" fn drop_slot(p: *mut c_void) {
     unsafe { drop(Box::from_raw(p.cast::<Slot>())) }
 }
 
+/// Whether the connection's table of document lengths has been read (for tests: a search that
+/// ranks nothing must not read it).
+#[cfg(test)]
+pub(crate) fn lengths_loaded(conn: &Connection) -> bool {
+    // SAFETY: the handle of a connection we borrow.
+    slot(unsafe { conn.handle() }).is_some_and(|s| s.borrow().is_some())
+}
+
 /// Makes sure the connection's table of document lengths matches the store, reading it again
 /// if the store has changed since. Call before running ranked statements.
 pub fn refresh_lengths(conn: &Connection) -> rusqlite::Result<()> {
