@@ -51,7 +51,7 @@ fn wide_code_scrolls_sideways_and_a_link_opens_by_number() {
     t.send("\r");
     t.send("\r");
     t.wait_text("官方文档[1]");
-    t.wait("the clipped code line", |s| s.contents().contains("→"));
+    t.wait("the clipped code line", |s| s.contents().contains("›"));
     assert!(!t.screen().contains("--timeout=300s"), "{}", t.screen());
     // > moves code sideways until the end of the long line is in view.
     for _ in 0..12 {

@@ -130,7 +130,8 @@ pub struct Visual {
     pub logical: usize,
     pub range: Range<usize>,
     pub first: bool,
-    /// A clipped line (code, tables): text goes on past the right edge (drawn as `→`).
+    /// A clipped line (code, tables): text goes on past the right edge (drawn as `›`:
+    /// neutral width, where `→` is drawn two cells wide by terminals set to CJK widths).
     pub clipped: bool,
 }
 
@@ -312,8 +313,8 @@ impl Document {
                 .saturating_sub(str_width(&l.prefix).max(str_width(&l.cont)))
                 .max(1);
             if l.nowrap {
-                // Clipped: the window [shift, shift + room) of the line, `→` when more follows
-                // (the arrow takes the last column).
+                // Clipped: the window [shift, shift + room) of the line, `›` when more follows
+                // (the mark takes the last column).
                 let from = skip_columns(&l.text, self.shift);
                 let rest = &l.text[from..];
                 let clipped = str_width(rest) > room;
@@ -405,7 +406,7 @@ impl Document {
             .collect::<Vec<_>>();
         let mut pieces = pieces;
         if v.clipped {
-            pieces.push(("→", Kind::Marker, Hit::No));
+            pieces.push(("›", Kind::Marker, Hit::No));
         }
         (prefix.as_str(), pieces)
     }
@@ -488,7 +489,7 @@ impl Document {
                 } else {
                     &l.cont
                 };
-                let more = if v.clipped { "→" } else { "" };
+                let more = if v.clipped { "›" } else { "" };
                 format!("{prefix}{}{more}", &l.text[v.range.clone()])
             })
             .collect()
@@ -704,10 +705,15 @@ mod tests {
             .map(|v| d.lines[v.logical].text[v.range.clone()].to_owned())
             .collect();
         assert_eq!(lines[0], "代码");
-        // 12 columns less the rule "╎ ": 9 of code and the arrow.
+        // 12 columns less the rule "╎ ": 9 of code and the mark.
         assert_eq!(lines[1], "abcdefghi");
         assert!(d.visual[1].clipped);
-        assert_eq!(d.plain_lines()[1], "╎ abcdefghi→");
+        assert_eq!(d.plain_lines()[1], "╎ abcdefghi›");
+        // The marks the document adds take one cell in every terminal (East Asian width
+        // neutral, unlike `→`).
+        for mark in ["›", "╎"] {
+            assert_eq!(unicode_width::UnicodeWidthStr::width_cjk(mark), 1, "{mark}");
+        }
         assert_eq!(&lines[3..], ["数据备份与恢", "复是运维的基", "本功。"]);
         // Shifted: the rest of the code line comes into view; prose does not move.
         d.set_shift(8);
