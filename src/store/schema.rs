@@ -110,7 +110,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
-    if version >= 1 && version < 11 {
+    if (1..11).contains(&version) {
         // The index was built again: give the old index's pages back to the file system
         // (auto_vacuum is incremental), or the store keeps its old size on top of the new
         // index. A failure here loses nothing: the migration is committed.
