@@ -75,6 +75,44 @@ pub fn tag_labels(m: &ArticleMeta) -> String {
         .collect()
 }
 
+/// Why a URL is not handed to the clipboard or the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRefusal {
+    /// A whitespace, control, bidi or zero-width character inside it: pasted into a shell,
+    /// a newline would run what follows it.
+    Unsafe,
+    /// Not an `http://` or `https://` URL with a host.
+    NotWeb,
+}
+
+/// The URL an article links to, fit for the clipboard (OSC 52) and the browser: it must parse
+/// as http(s) with a host and hold no whitespace or control character (nor bidi or
+/// zero-width ones). The answer is the parsed URL written out, so anything outside ASCII is
+/// percent-encoded (or punycode in the host) and the text is plain ASCII without spaces.
+pub fn web_url(raw: &str) -> Result<String, UrlRefusal> {
+    use crate::text::sanitize::{is_bidi, is_zero_width};
+    if raw.is_empty()
+        || raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_bidi(c) || is_zero_width(c))
+    {
+        return Err(if raw.is_empty() {
+            UrlRefusal::NotWeb
+        } else {
+            UrlRefusal::Unsafe
+        });
+    }
+    let url = url::Url::parse(raw).map_err(|_| UrlRefusal::NotWeb)?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(UrlRefusal::NotWeb);
+    }
+    let out = url.as_str();
+    if !out.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(UrlRefusal::Unsafe);
+    }
+    Ok(out.to_owned())
+}
+
 /// The sort order's name.
 pub fn sort_label(s: Sort) -> &'static str {
     match s {
@@ -170,6 +208,46 @@ mod tests {
         let m = meta();
         assert_eq!(meta_line(&m), "2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流");
         assert_eq!(tag_labels(&m), "[Redis][转载文章]");
+    }
+
+    #[test]
+    fn only_plain_web_urls_pass() {
+        assert_eq!(
+            web_url("https://example.com/a?b=1#c").as_deref(),
+            Ok("https://example.com/a?b=1#c")
+        );
+        assert_eq!(
+            web_url("http://例子.cn/路径 ").unwrap_err(),
+            UrlRefusal::Unsafe
+        );
+        // Chinese paths and hosts are percent-encoded / punycode: plain ASCII, no spaces.
+        let u = web_url("https://例子.cn/数据库").unwrap();
+        assert_eq!(u, "https://xn--fsqu00a.cn/%E6%95%B0%E6%8D%AE%E5%BA%93");
+        for evil in [
+            "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}",
+            "https://example.com/a\rb",
+            "https://example.com/\tb",
+            "https://example.com/a b",
+            "https://example.com/\u{202e}txt.exe",
+            "https://example.com/\u{200b}",
+            "https://example.com/\u{9b}2J",
+            "https://example.com/\u{1b}[2J",
+            "https://exa\u{3000}mple.com/",
+        ] {
+            assert_eq!(web_url(evil), Err(UrlRefusal::Unsafe), "{evil:?}");
+        }
+        for other in [
+            "",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,x",
+            "/archives/2024/x.html",
+            "ftp://example.com/x",
+            "https://",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(web_url(other), Err(UrlRefusal::NotWeb), "{other:?}");
+        }
     }
 
     #[test]

@@ -1278,7 +1278,10 @@ fn search_takes_exclusions_anywhere_and_options_before_or_after() {
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("many"), "{out:#?}");
     // `--help` among the query words prints the command's help, as it does before them.
-    for args in [&["search", "Kafka", "--help"][..], &["search", "-备份", "恢复", "--help"]] {
+    for args in [
+        &["search", "Kafka", "--help"][..],
+        &["search", "-备份", "恢复", "--help"],
+    ] {
         let out = env.cmd(&env.db(), args);
         assert_eq!(out.code, 0, "{out:#?}");
         assert!(out.stdout.contains("Usage"), "{out:#?}");

@@ -420,3 +420,63 @@ fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
     pump(&mut a, &store);
     assert_eq!(a.results.hits[a.res_sel].meta.id, chosen);
 }
+
+/// A store of the given JSONL records.
+fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
+    use zhiku::import::{Options, Source, import};
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = zhiku::store::Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "t.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+#[test]
+fn y_copies_only_a_plain_web_url_and_says_why_not() {
+    use zhiku::ui::site::Effect;
+    let evil = "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}";
+    let store = store_of(&[
+        serde_json::json!({"id": "u1", "title": "链接一 evil", "body": "正文", "url": evil}),
+        serde_json::json!({"id": "u2", "title": "链接二 good", "body": "正文",
+                           "url": "https://example.com/数据库?q=1"}),
+        serde_json::json!({"id": "u3", "title": "链接三 script", "body": "正文",
+                           "url": "javascript:alert(1)"}),
+    ]);
+    let open = |a: &mut zhiku::ui::App, word: &str| {
+        key(a, &store, KeyCode::Char('/'));
+        for _ in 0..a.query().chars().count() {
+            key(a, &store, KeyCode::Backspace);
+        }
+        typed(a, &store, word);
+        key(a, &store, KeyCode::Enter);
+        key(a, &store, KeyCode::Enter);
+        assert!(a.article.as_ref().unwrap().meta.title.contains(word));
+        a.effects.clear();
+    };
+    let mut a = app(&store);
+    open(&mut a, "evil");
+    for k in ['y', 'o'] {
+        key(&mut a, &store, KeyCode::Char(k));
+        assert!(a.effects.is_empty(), "{k}: {:?}", a.effects);
+        let (msg, error) = a.status.clone().unwrap();
+        assert!(error && msg.contains("控制字符"), "{k}: {msg}");
+    }
+    assert!(a.status.clone().unwrap().0.contains("没有打开"));
+    open(&mut a, "script");
+    key(&mut a, &store, KeyCode::Char('y'));
+    assert!(a.effects.is_empty());
+    assert!(a.status.clone().unwrap().0.contains("没有复制"));
+    open(&mut a, "good");
+    key(&mut a, &store, KeyCode::Char('y'));
+    assert_eq!(
+        a.effects,
+        vec![Effect::Copy(
+            "https://example.com/%E6%95%B0%E6%8D%AE%E5%BA%93?q=1".into()
+        )]
+    );
+    assert!(a.status.clone().unwrap().0.contains("已复制"));
+}

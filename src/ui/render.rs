@@ -73,7 +73,14 @@ fn marked(
     out
 }
 
+/// A widget title: every title passes the one sanitiser here, whatever it is built from
+/// (article titles, scope names, tags), so no pane or overlay title can carry an escape.
+fn title_text(title: &str) -> String {
+    sanitize_line(title)
+}
+
 fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
+    let title = title_text(&title);
     let focused = app.focus == focus;
     let style = if focused {
         app.theme.border_focused
@@ -575,7 +582,7 @@ fn overlay_block(app: &App, title: String) -> Block<'static> {
     let b = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border_focused)
-        .title(title);
+        .title(title_text(&title));
     if app.ascii_borders {
         b.border_set(ASCII)
     } else {

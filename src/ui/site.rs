@@ -28,9 +28,12 @@ impl View {
             View::Search => super::strings::RESULTS.into(),
             View::Bookmarks => " 收藏 ".into(),
             View::Recent => " 最近阅读 ".into(),
-            View::Month(m) => format!(" 历史内容 ⋅ {m} "),
             View::Random => " 随便看看 ".into(),
-            View::Related(t) => format!(" 推荐内容 ⋅ {} ", crate::text::width::ellipsize(t, 24)),
+            View::Related(t) => format!(
+                " 推荐内容 ⋅ {} ",
+                crate::text::width::ellipsize(&crate::text::sanitize_line(t), 24)
+            ),
+            View::Month(m) => format!(" 历史内容 ⋅ {} ", crate::text::sanitize_line(m)),
         }
     }
 }
@@ -84,6 +87,19 @@ pub fn article_markdown(a: &Article) -> String {
         "---\n{}\n---\n\n{}",
         fm.join("\n"),
         crate::text::sanitize(&a.body)
+    )
+}
+
+/// What the status line says when a URL is refused (for copying or opening).
+fn refusal(why: crate::present::UrlRefusal, copy: bool) -> String {
+    use super::strings as s;
+    let what = match why {
+        crate::present::UrlRefusal::Unsafe => s::URL_UNSAFE,
+        crate::present::UrlRefusal::NotWeb => s::URL_NOT_WEB,
+    };
+    format!(
+        "{what}, {}",
+        if copy { s::NOT_COPIED } else { s::NOT_OPENED }
     )
 }
 
@@ -164,18 +180,21 @@ impl App {
             },
             Action::Outline => self.outline(),
             Action::OpenUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
-                Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
-                    self.effects.push(Effect::OpenUrl(u));
-                }
-                Some(u) => self.status = Some((format!("不是网页链接, 没有打开: {u}"), true)),
-                None => self.say("这篇文章没有原文链接"),
+                Some(u) => match crate::present::web_url(&u) {
+                    Ok(u) => self.effects.push(Effect::OpenUrl(u)),
+                    Err(why) => self.status = Some((refusal(why, false), true)),
+                },
+                None => self.say(super::strings::NO_URL),
             },
             Action::CopyUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
-                Some(u) => {
-                    self.effects.push(Effect::Copy(u));
-                    self.say("已复制原文链接");
-                }
-                None => self.say("这篇文章没有原文链接"),
+                Some(u) => match crate::present::web_url(&u) {
+                    Ok(u) => {
+                        self.effects.push(Effect::Copy(u));
+                        self.say(super::strings::URL_COPIED);
+                    }
+                    Err(why) => self.status = Some((refusal(why, true), true)),
+                },
+                None => self.say(super::strings::NO_URL),
             },
             Action::CopyMarkdown => match &self.article {
                 Some(a) => {

@@ -17,6 +17,12 @@ pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
 pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
 pub const RELATED: &str = "推荐内容";
+pub const NO_URL: &str = "这篇文章没有原文链接";
+pub const URL_COPIED: &str = "已复制原文链接";
+pub const URL_UNSAFE: &str = "原文链接含空白或控制字符";
+pub const URL_NOT_WEB: &str = "原文链接不是 http(s) 网页链接";
+pub const NOT_COPIED: &str = "没有复制";
+pub const NOT_OPENED: &str = "没有打开";
 
 /// The footer's key hints for the focused pane.
 pub fn hints(focus: super::app::Focus) -> &'static str {
