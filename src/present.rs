@@ -113,6 +113,41 @@ pub fn web_url(raw: &str) -> Result<String, UrlRefusal> {
     Ok(out.to_owned())
 }
 
+/// One tag as its chip label, `~` before an inferred tag (as [`tag_labels`] marks it).
+pub fn tag_chip(m: &ArticleMeta, tag: &str) -> String {
+    if m.inferred.iter().any(|t| t == tag) {
+        tag_label(&format!("~{tag}"))
+    } else {
+        tag_label(tag)
+    }
+}
+
+/// The tag chips that fit in `width` columns, in order, each with its tag, and `+N` for the
+/// ones left out (its width reserved whenever some are left out). A chip is never cut.
+pub fn fit_tags(m: &ArticleMeta, width: usize) -> (Vec<(String, String)>, Option<String>) {
+    let n = m.tags.len();
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for (i, t) in m.tags.iter().enumerate() {
+        let label = tag_chip(m, t);
+        let left = n - i - 1;
+        let more_w = if left > 0 {
+            str_width(&format!("+{left}"))
+        } else {
+            0
+        };
+        if used + str_width(&label) + more_w > width {
+            break;
+        }
+        used += str_width(&label);
+        shown.push((label, t.clone()));
+    }
+    let left = n - shown.len();
+    let more = format!("+{left}");
+    let more = (left > 0 && used + str_width(&more) <= width).then_some(more);
+    (shown, more)
+}
+
 /// The sort order's name.
 pub fn sort_label(s: Sort) -> &'static str {
     match s {
@@ -247,6 +282,29 @@ mod tests {
             "mailto:a@b.c",
         ] {
             assert_eq!(web_url(other), Err(UrlRefusal::NotWeb), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn tags_fit_whole_with_a_count_of_the_rest() {
+        let mut m = meta();
+        m.tags = (1..=8).map(|i| format!("标签{i}")).collect();
+        m.inferred = vec!["标签1".into()];
+        let (shown, more) = fit_tags(&m, 22);
+        let labels: Vec<&str> = shown.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(labels, ["[~标签1]", "[标签2]"]);
+        assert_eq!(more.as_deref(), Some("+6"));
+        let (shown, more) = fit_tags(&m, 200);
+        assert_eq!((shown.len(), more), (8, None));
+        let (shown, more) = fit_tags(&m, 3);
+        assert_eq!((shown.len(), more.as_deref()), (0, Some("+8")));
+        let (shown, more) = fit_tags(&m, 1);
+        assert_eq!((shown.len(), more), (0, None));
+        for w in 0..80 {
+            let (shown, more) = fit_tags(&m, w);
+            let used: usize = shown.iter().map(|s| str_width(&s.0)).sum::<usize>()
+                + more.as_deref().map_or(0, str_width);
+            assert!(used <= w, "{w}");
         }
     }
 

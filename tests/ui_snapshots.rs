@@ -278,3 +278,60 @@ fn every_pane_and_overlay_title_is_sanitised() {
     key(&mut a, &store, KeyCode::Char('?'));
     check(&mut a, "help");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A result row leads with the title (issue 14 item 4)
+
+fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
+    use zhiku::import::{Options, Source, import};
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = zhiku::store::Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "t.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+#[test]
+fn result_rows_lead_with_the_title_however_many_tags() {
+    use serde_json::json;
+    let long = "分布式系统中一致性协议的工程实践与故障恢复策略详解从理论推导到线上排障的完整记录与复盘总结报告";
+    let title60: String = format!("{long}{long}").chars().take(60).collect();
+    assert_eq!(title60.chars().count(), 60);
+    let store = store_of(&[
+        json!({"id": "t8", "title": "八个标签 OpenClaw 智能体的架构解析", "published": "2025-03-01",
+               "author": "作者甲", "views": 10, "body": "正文 八个标签的文章。",
+               "tags": ["OpenClaw", "AI架构", "智能体", "技术解析", "Kubernetes", "Redis", "Kafka", "MySQL"]}),
+        json!({"id": "t5", "title": "五个标签 Redis 缓存与消息队列实战", "published": "2025-02-01",
+               "author": "作者乙", "views": 20, "body": "正文 五个标签的文章。",
+               "tags": ["Redis", "Kafka", "AI架构", "智能体", "技术解析"]}),
+        json!({"id": "t60", "title": title60, "published": "2025-01-01", "author": "作者丙",
+               "views": 30, "body": "正文 一篇标题很长的文章。", "tags": ["ZooKeeper", "分布式", "OpenClaw", "AI架构", "智能体"]}),
+        json!({"id": "inf", "title": "Redis 持久化 RDB 与 AOF 的取舍", "published": "2024-12-01",
+               "author": "作者丁", "views": 40, "body": "Redis 的 RDB 与 AOF。Redis 持久化。"}),
+    ]);
+    for (w, h) in [(120, 40), (80, 24), (60, 15)] {
+        let mut a = app(&store);
+        let t = terminal(&mut a, &store, w, h);
+        snap(&format!("rows_title_first_{w}x{h}"), &t);
+        let text = text_of(t.backend().buffer());
+        // Every title's first 20 columns are on screen, whatever its tags.
+        for hit in &a.results.hits {
+            let head = zhiku::text::truncate_to_width(&hit.meta.title, 20);
+            let head: String = head.chars().filter(|c| *c != ' ').collect();
+            let shown = text.replace(' ', "");
+            let pane_end = a.hit.results.bottom().saturating_sub(1);
+            let on_screen = a
+                .hit
+                .result_items
+                .iter()
+                .any(|r| r.0 < pane_end && a.results.hits[r.2].meta.id == hit.meta.id);
+            if on_screen {
+                assert!(shown.contains(&head), "{w}x{h}: {head}\n{text}");
+            }
+        }
+    }
+}

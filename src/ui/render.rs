@@ -324,6 +324,9 @@ fn chip_hits(hits: &mut Vec<(Rect, String)>, tags: &[String], row: Rect, gap: u1
     }
 }
 
+/// Tag chips that fit a line (label, tag) and the `+N` of the rest.
+type TagFit = (Vec<(String, String)>, Option<String>);
+
 fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     app.hit.results = area;
     let title = if app.results_pending {
@@ -377,25 +380,62 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             Style::new()
         };
         let row0 = inner.y + lines.len() as u16;
-        chip_hits(
-            &mut app.hit.chips,
-            &h.meta.tags,
-            Rect::new(inner.x, row0, inner.width, 1),
-            0,
-        );
-        let mut first = chips(app, &h.meta.tags, None);
-        first.push((" ".into(), bg));
         let title_style = if h.meta.read_count > 0 {
             bg.patch(app.theme.read)
         } else {
             bg.add_modifier(Modifier::BOLD)
         };
-        first.extend(marked(
+        // The title leads the row; the tags follow it where it leaves room, else the meta
+        // line, whole chips only and `+N` for the rest, so no tag ever cuts a title.
+        let mut first = marked(
             &h.meta.title,
             &h.title_matches,
             title_style,
             app.theme.highlight,
-        ));
+        );
+        let title_w: usize = first.iter().map(|(t, _)| str_width(t)).sum();
+        let after = |used: usize| {
+            (!h.meta.tags.is_empty() && used + 2 < w)
+                .then(|| crate::present::fit_tags(&h.meta, w - used - 2))
+        };
+        let shown = |t: &Option<TagFit>| t.as_ref().map_or(0, |(s, _)| s.len());
+        let mut meta = crate::present::meta_line(&h.meta);
+        let mut on_meta = after(str_width(&meta));
+        if shown(&on_meta) == 0 && h.meta.author.is_some() {
+            // No chip fits beside the author: the reader shows the author, the row a tag.
+            let mut short = h.meta.clone();
+            short.author = None;
+            let m = crate::present::meta_line(&short);
+            if shown(&after(str_width(&m))) > 0 {
+                on_meta = after(str_width(&m));
+                meta = m;
+            }
+        }
+        let meta_w = str_width(&meta);
+        let mut third = vec![(meta, bg.patch(app.theme.meta))];
+        let on_title = after(title_w);
+        let title_side = on_title.is_some() && shown(&on_title) >= shown(&on_meta);
+        let (tags, used, dy) = if title_side {
+            (on_title, title_w, 0)
+        } else {
+            (on_meta, meta_w, 2)
+        };
+        if let Some((chips, more)) = tags {
+            let line = if title_side { &mut first } else { &mut third };
+            line.push(("  ".into(), bg));
+            let mut x = inner.x + (used + 2) as u16;
+            for (label, tag) in chips {
+                let cw = str_width(&label) as u16;
+                app.hit
+                    .chips
+                    .push((Rect::new(x, row0 + dy, cw, 1), tag.clone()));
+                x += cw;
+                line.push((label, app.theme.chip(&tag)));
+            }
+            if let Some(more) = more {
+                line.push((more, bg.patch(app.theme.dim)));
+            }
+        }
         lines.push(pad_line(fit(first, w), w, bg));
         lines.push(pad_line(
             fit(
@@ -405,14 +445,7 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             w,
             bg,
         ));
-        lines.push(pad_line(
-            fit(
-                vec![(crate::present::meta_line(&h.meta), bg.patch(app.theme.meta))],
-                w,
-            ),
-            w,
-            bg,
-        ));
+        lines.push(pad_line(fit(third, w), w, bg));
         lines.push(Line::raw(""));
         app.hit.result_items.push((row0, row0 + 2, i));
     }
