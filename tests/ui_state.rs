@@ -480,3 +480,120 @@ fn y_copies_only_a_plain_web_url_and_says_why_not() {
     );
     assert!(a.status.clone().unwrap().0.contains("已复制"));
 }
+
+#[test]
+fn another_process_changing_the_store_refreshes_tree_and_results() {
+    use std::sync::mpsc::channel;
+    use zhiku::import::{Options, Source, import};
+    use zhiku::store::{Access, Store};
+    use zhiku::ui::worker::Workers;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let add = |id: &str| {
+        let mut s = Store::open(&path, Access::Write).unwrap();
+        let rec =
+            serde_json::json!({"id": id, "title": format!("新文章 {id}"), "body": "正文 Redis"});
+        let src = Source::Memory {
+            name: "n.jsonl".into(),
+            data: Box::leak(format!("{rec}\n").into_boxed_str()).as_bytes(),
+        };
+        import(&mut s, vec![src], Options::default()).unwrap();
+    };
+    add("n1");
+    // The data worker notices a commit by another connection on an idle tick.
+    let (tx, rx) = channel::<Reply>();
+    let workers = Workers::start(path.clone(), tx, |r| r);
+    workers.job(Job::Tree);
+    assert!(matches!(rx.recv().unwrap(), Reply::Tree(Ok(t)) if t.total == 1));
+    add("n2");
+    // A generous bound so a missing notice fails instead of hanging (not a speed check).
+    let changed = std::iter::from_fn(|| rx.recv_timeout(std::time::Duration::from_secs(60)).ok())
+        .any(|r| matches!(r, Reply::StoreChanged));
+    assert!(
+        changed,
+        "no StoreChanged after another connection committed"
+    );
+    workers.shutdown(std::time::Duration::from_secs(5));
+    // The app asks for fresh counts and the same question again, and keeps its selection.
+    let store = Store::open(&path, Access::Read).unwrap();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('j'));
+    let selected = a.results.hits[a.res_sel].meta.id;
+    add("n3");
+    a.on_reply(Reply::StoreChanged);
+    assert!(
+        a.outbox
+            .iter()
+            .any(|o| matches!(o, Outgoing::Job(Job::Tree)))
+    );
+    assert!(a.outbox.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    pump(&mut a, &store);
+    assert_eq!(a.tree.total, 3);
+    assert_eq!(a.results.total, 3);
+    assert_eq!(a.results.hits[a.res_sel].meta.id, selected);
+}
+
+#[test]
+fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
+    use common::web::{Server, read_fixture};
+    use zhiku::store::{Access, Store};
+    use zhiku::web::net::{Client, NetConfig, ProxyEnv};
+    let srv = Server::start();
+    let rss = String::from_utf8(read_fixture("rss2-cdata.xml"))
+        .unwrap()
+        .replace("http://HOST", &srv.url(""));
+    srv.page("/rss.xml", "application/rss+xml", rss);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    {
+        let s = Store::open(&path, Access::Write).unwrap();
+        s.add_feed(&srv.url("/rss.xml"), None, None, &[], false)
+            .unwrap();
+    }
+    let store = Store::open(&path, Access::Read).unwrap();
+    let mut a = app(&store);
+    assert_eq!(a.tree.total, 0);
+    // R asks the feed worker, says so, and does not block: the app goes on answering keys.
+    key(&mut a, &store, KeyCode::Char('R'));
+    assert!(a.fetching);
+    assert!(a.status.clone().unwrap().0.contains("正在更新订阅源"));
+    key(&mut a, &store, KeyCode::Char('R'));
+    assert!(a.status.clone().unwrap().0.contains("请稍候"));
+    // What the feed worker does, with a client that never uses a proxy (loopback server).
+    let client = Client::with_proxies(NetConfig::default(), ProxyEnv::default());
+    let mut replies = Vec::new();
+    zhiku::ui::worker::fetch_feeds(&path, &client, &mut |r| replies.push(r));
+    assert!(matches!(
+        replies.first(),
+        Some(Reply::FetchProgress {
+            done: 0,
+            total: 1,
+            new: 0
+        })
+    ));
+    let Some(Reply::Fetched(Ok((new, _, 0)))) = replies.last() else {
+        panic!("{replies:?}")
+    };
+    let new = *new;
+    assert!(new > 0);
+    for r in replies {
+        a.on_reply(r);
+        if a.fetching {
+            assert!(a.status.clone().unwrap().0.contains("/1"));
+        }
+    }
+    assert!(!a.fetching);
+    let msg = a.status.clone().unwrap().0;
+    assert!(msg.contains(&format!("新文章 {new}")), "{msg}");
+    pump(&mut a, &store);
+    assert_eq!(a.tree.total, new as i64);
+    assert_eq!(a.results.total, new);
+    // An article from the web shows its source link, and o opens it.
+    key(&mut a, &store, KeyCode::Enter);
+    let url = a.article.as_ref().unwrap().url.clone().unwrap();
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
+    assert!(text.contains("原文:"), "{text}");
+    a.effects.clear();
+    key(&mut a, &store, KeyCode::Char('o'));
+    assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
+}

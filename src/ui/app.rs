@@ -116,6 +116,8 @@ pub struct App {
     pub verse: Option<String>,
     pub quit: bool,
     pub read_only: bool,
+    /// A feed run (`R`) is under way.
+    pub fetching: bool,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub excerpt_width: usize,
@@ -186,6 +188,7 @@ impl App {
             limit: PAGE,
             open_on_arrival: false,
             dirty: true,
+            fetching: false,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
         app.requery(false);
@@ -248,6 +251,20 @@ impl App {
         self.search_ticket += 1;
         self.results_pending = true;
         self.outbox.push(Outgoing::Search(self.search_ticket, req));
+    }
+
+    /// Fresh tree counts and results after the store changed; the same question keeps its
+    /// selected article.
+    pub(super) fn refresh(&mut self) {
+        self.outbox.push(Outgoing::Job(Job::Tree));
+        if self.view == View::Search {
+            // The same question asked again (paging kept): only the limit differs from what
+            // was sent, so requery does not drop it as a repeat.
+            if let Some(l) = self.last_sent.as_mut() {
+                l.limit = 0;
+            }
+            self.requery(false);
+        }
     }
 
     /// Rows of the tree as shown (categories, and the tags of expanded ones).
@@ -401,6 +418,7 @@ impl App {
                 self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
             }
             Reply::Tree(Err(e)) => self.status = Some((e, true)),
+            Reply::StoreChanged => self.refresh(),
             Reply::Article {
                 ticket,
                 res,

@@ -45,6 +45,7 @@ pub enum Action {
     CopyMarkdown,
     Outline,
     NextTip,
+    FetchFeeds,
 }
 
 /// An action's name in the configuration file, default keys and help text.
@@ -148,6 +149,12 @@ pub const BINDINGS: &[Binding] = &[
         "复制全文(Markdown)",
     ),
     b(Action::NextTip, "next_tip", &["T"], "换一条 Linux 命令"),
+    b(
+        Action::FetchFeeds,
+        "fetch",
+        &["R"],
+        "更新所有订阅源(后台进行, 进度在状态栏)",
+    ),
     b(Action::Zoom, "zoom", &["z"], "阅读全屏"),
     b(Action::Back, "back", &["Esc"], "返回"),
     b(Action::Help, "help", &["?"], "帮助"),

@@ -501,6 +501,16 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         vec![(crate::present::meta_line(&a.meta), app.theme.meta)],
         w,
     ));
+    // Where an article from the web came from (`o` opens it).
+    if let Some(u) = &a.url {
+        header.push(fit(
+            vec![
+                (s::SOURCE.into(), app.theme.dim),
+                (sanitize_line(u), app.theme.meta),
+            ],
+            w,
+        ));
+    }
     let tag_row = inner.y + header.len() as u16;
     let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
     chip_hits(

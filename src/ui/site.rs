@@ -203,6 +203,15 @@ impl App {
                 }
                 None => self.say("先打开一篇文章"),
             },
+            Action::FetchFeeds if self.read_only => {
+                self.status = Some((super::strings::FETCH_READ_ONLY.into(), true))
+            }
+            Action::FetchFeeds if self.fetching => self.say(super::strings::FETCH_BUSY),
+            Action::FetchFeeds => {
+                self.fetching = true;
+                self.say(super::strings::FETCH_START);
+                self.outbox.push(Outgoing::Job(Job::FetchFeeds));
+            }
             Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
             }
@@ -296,6 +305,25 @@ impl App {
                 });
             }
             Reply::Related { id, res: Ok(list) } => self.related = Some((id, list)),
+            Reply::FetchProgress { total: 0, .. } => self.say(super::strings::NO_FEEDS),
+            Reply::FetchProgress { done, total, new } => {
+                self.say(super::strings::fetch_progress(done, total, new))
+            }
+            Reply::Fetched(res) => {
+                self.fetching = false;
+                let no_feeds = self
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| s.0 == super::strings::NO_FEEDS);
+                match res {
+                    Ok(_) if no_feeds => {}
+                    Ok((new, updated, failed)) => {
+                        self.say(super::strings::fetch_done(new, updated, failed));
+                        self.refresh();
+                    }
+                    Err(e) => self.status = Some((e, true)),
+                }
+            }
             Reply::Months(Err(e))
             | Reply::Bookmarked { res: Err(e), .. }
             | Reply::Related { res: Err(e), .. } => self.status = Some((e, true)),

@@ -46,6 +46,9 @@ pub enum Job {
         ext_id: String,
         scroll: usize,
     },
+    /// Fetch every feed (`R`): done by a worker of its own, never the data worker, so
+    /// browsing goes on while feeds download.
+    FetchFeeds,
 }
 
 /// What comes back.
@@ -70,12 +73,64 @@ pub enum Reply {
         id: ArticleId,
         res: Result<Vec<(ArticleId, String)>, String>,
     },
+    /// Another process changed the store (`PRAGMA data_version` moved while the data worker
+    /// was idle): tree counts and results are stale.
+    StoreChanged,
+    /// A feed run's progress: feeds done of all, new articles so far.
+    FetchProgress {
+        done: usize,
+        total: usize,
+        new: usize,
+    },
+    /// A feed run ended: new, updated and failed counts.
+    Fetched(Result<(usize, usize, usize), String>),
+}
+
+/// Fetches every feed of the store at `path` (the feed worker's body; tests call it
+/// directly), telling `progress` each step and the end.
+pub fn fetch_feeds(
+    path: &std::path::Path,
+    client: &crate::web::net::Client,
+    progress: &mut dyn FnMut(Reply),
+) {
+    use crate::web::fetch::{Event, fetch_all};
+    let mut store = match Store::open(path, Access::Write) {
+        Ok(s) => s,
+        Err(e) => return progress(Reply::Fetched(Err(e.to_string()))),
+    };
+    let (mut total, mut done, mut new) = (0, 0, 0);
+    let res = fetch_all(&mut store, client, 4, &mut |ev| {
+        match ev {
+            Event::Start(n) => total = *n,
+            Event::Done(o) => {
+                done += 1;
+                new += o.new;
+            }
+        }
+        progress(Reply::FetchProgress { done, total, new });
+    });
+    progress(Reply::Fetched(
+        res.map(|s| (s.new, s.updated, s.failed))
+            .map_err(|e| e.to_string()),
+    ));
+}
+
+/// How long the data worker waits for a job before it checks whether the store changed.
+pub const IDLE_TICK: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// `PRAGMA data_version`: changes when another connection commits to the store.
+pub fn data_version(store: &Store) -> Option<i64> {
+    store
+        .conn()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))
+        .ok()
 }
 
 /// Handles to both workers.
 pub struct Workers {
     search_tx: Sender<(u64, Request)>,
     data_tx: Sender<Job>,
+    fetch_tx: Sender<()>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
     in_flight: Arc<Mutex<Option<u64>>>,
     threads: Vec<thread::JoinHandle<()>>,
@@ -107,6 +162,24 @@ impl Workers {
                     .expect("spawn search worker"),
             );
         }
+        let (fetch_tx, fetch_rx) = channel::<()>();
+        {
+            let (path, reply) = (path.clone(), reply.clone());
+            threads.push(
+                thread::Builder::new()
+                    .name("zhiku-feeds".into())
+                    .spawn(move || {
+                        let client = crate::web::net::Client::new(Default::default());
+                        while fetch_rx.recv().is_ok() {
+                            while fetch_rx.try_recv().is_ok() {}
+                            fetch_feeds(&path, &client, &mut |r| {
+                                let _ = reply.send(wrap(r));
+                            });
+                        }
+                    })
+                    .expect("spawn feed worker"),
+            );
+        }
         threads.push(
             thread::Builder::new()
                 .name("zhiku-data".into())
@@ -116,6 +189,7 @@ impl Workers {
         Workers {
             search_tx,
             data_tx,
+            fetch_tx,
             interrupt,
             in_flight,
             threads,
@@ -134,7 +208,11 @@ impl Workers {
     }
 
     pub fn job(&self, job: Job) {
-        let _ = self.data_tx.send(job);
+        if matches!(job, Job::FetchFeeds) {
+            let _ = self.fetch_tx.send(());
+        } else {
+            let _ = self.data_tx.send(job);
+        }
     }
 
     /// Stops both workers (a running search is interrupted) and waits for them, at most
@@ -159,10 +237,11 @@ impl Workers {
         let Workers {
             search_tx,
             data_tx,
+            fetch_tx,
             threads,
             ..
         } = self;
-        drop((search_tx, data_tx));
+        drop((search_tx, data_tx, fetch_tx));
         for t in threads {
             let _ = t.join();
         }
@@ -222,8 +301,21 @@ fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Rep
             return;
         }
     };
-    while let Ok(job) = rx.recv() {
-        if let Some(r) = serve_job(&store, job)
+    let mut seen = data_version(&store);
+    loop {
+        let r = match rx.recv_timeout(IDLE_TICK) {
+            Ok(job) => serve_job(&store, job),
+            // Idle: has another process (an import, `zhiku fetch`) changed the store?
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let now = data_version(&store);
+                (now != seen).then(|| {
+                    seen = now;
+                    Reply::StoreChanged
+                })
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if let Some(r) = r
             && reply.send(wrap(r)).is_err()
         {
             return;
@@ -234,6 +326,8 @@ fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Rep
 /// Does one data job on `store` (the data worker's body; tests call it directly).
 pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
     Some(match job {
+        // The feed worker's (see Workers::job); no reply from the data worker.
+        Job::FetchFeeds => return None,
         Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
         Job::Open {
             ticket,
