@@ -588,12 +588,56 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     pump(&mut a, &store);
     assert_eq!(a.tree.total, new as i64);
     assert_eq!(a.results.total, new);
+    // The 未读 node lists the new articles; reading one takes it off.
+    assert_eq!(a.unread, new);
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
+    assert!(text.contains(&format!("未读({new})")), "{text}");
+    key(&mut a, &store, KeyCode::Tab);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::Char('g'));
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.view, zhiku::ui::site::View::Unread);
+    assert_eq!(a.results.total, new);
+    assert_eq!(a.focus, Focus::Results);
     // An article from the web shows its source link, and o opens it.
     key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.unread, new - 1);
     let url = a.article.as_ref().unwrap().url.clone().unwrap();
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains("原文:"), "{text}");
     a.effects.clear();
     key(&mut a, &store, KeyCode::Char('o'));
     assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
+}
+
+#[test]
+fn a_status_message_gives_way_to_the_hints_at_the_next_key() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('s'));
+    assert!(a.status.clone().unwrap().0.contains("排序"));
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    let footer = text.lines().last().unwrap().replace(' ', "");
+    assert!(footer.contains("排序"), "{footer}");
+    key(&mut a, &store, KeyCode::Char('j'));
+    assert_eq!(a.status, None);
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    let footer = text.lines().last().unwrap().replace(' ', "");
+    assert!(
+        footer.contains("?帮助") && !footer.contains("排序"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn an_empty_bookmark_list_says_there_are_no_bookmarks_yet() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('B'));
+    assert!(a.results.hits.is_empty());
+    let text = common::text_of(&common::frame(&mut a, &store, 80, 24)).replace(' ', "");
+    assert!(text.contains("还没有收藏"), "{text}");
+    assert!(!text.contains("没有找到匹配的文章"), "{text}");
 }

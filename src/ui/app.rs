@@ -34,6 +34,8 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TreeRow {
     All,
+    /// 未读: unread articles from the web (shown when there are some).
+    Unread,
     Category(usize),
     Tag(usize, usize),
 }
@@ -118,6 +120,8 @@ pub struct App {
     pub read_only: bool,
     /// A feed run (`R`) is under way.
     pub fetching: bool,
+    /// Unread articles from the web (the 未读 node's count).
+    pub unread: usize,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub excerpt_width: usize,
@@ -189,8 +193,10 @@ impl App {
             open_on_arrival: false,
             dirty: true,
             fetching: false,
+            unread: 0,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
+        app.outbox.push(Outgoing::Job(Job::UnreadCount));
         app.requery(false);
         app
     }
@@ -257,6 +263,7 @@ impl App {
     /// selected article.
     pub(super) fn refresh(&mut self) {
         self.outbox.push(Outgoing::Job(Job::Tree));
+        self.outbox.push(Outgoing::Job(Job::UnreadCount));
         if self.view == View::Search {
             // The same question asked again (paging kept): only the limit differs from what
             // was sent, so requery does not drop it as a repeat.
@@ -270,6 +277,9 @@ impl App {
     /// Rows of the tree as shown (categories, and the tags of expanded ones).
     pub fn tree_rows(&self) -> Vec<TreeRow> {
         let mut rows = vec![TreeRow::All];
+        if self.unread > 0 {
+            rows.push(TreeRow::Unread);
+        }
         for (ci, c) in self.tree.categories.iter().enumerate() {
             rows.push(TreeRow::Category(ci));
             if self.expanded.contains(&ci) {
@@ -281,7 +291,7 @@ impl App {
 
     pub(super) fn row_scope(&self, row: &TreeRow) -> Scope {
         match *row {
-            TreeRow::All => Scope::All,
+            TreeRow::All | TreeRow::Unread => Scope::All,
             TreeRow::Category(c) => Scope::Category(self.tree.categories[c].name.clone()),
             TreeRow::Tag(c, t) => Scope::Tag(self.tree.categories[c].tags[t].name.clone()),
         }
@@ -419,6 +429,11 @@ impl App {
             }
             Reply::Tree(Err(e)) => self.status = Some((e, true)),
             Reply::StoreChanged => self.refresh(),
+            Reply::Unread(Ok(n)) => {
+                self.unread = n;
+                self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
+            }
+            Reply::Unread(Err(e)) => self.status = Some((e, true)),
             Reply::Article {
                 ticket,
                 res,
@@ -438,6 +453,10 @@ impl App {
                 }
                 match res {
                     Ok(Some(a)) => {
+                        // Opening may have marked an unread article from the web read.
+                        if self.unread > 0 {
+                            self.outbox.push(Outgoing::Job(Job::UnreadCount));
+                        }
                         let same = self
                             .article
                             .as_ref()
@@ -464,6 +483,8 @@ impl App {
     /// Handles a key press.
     pub fn on_key(&mut self, key: KeyEvent) {
         self.dirty = true;
+        // A message lasts until the next key: then the key hints come back.
+        self.status = None;
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return;
@@ -686,6 +707,9 @@ impl App {
             Focus::Tree => {
                 let rows = self.tree_rows();
                 if let Some(row) = rows.get(self.tree_sel).cloned() {
+                    if row == TreeRow::Unread {
+                        return self.list_unread();
+                    }
                     if let TreeRow::Category(c) = row
                         && !self.expanded.contains(&c)
                     {

@@ -258,6 +258,7 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
     for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
         let (label, count, depth) = match *row {
             TreeRow::All => (s::ALL, app.tree.total, 0),
+            TreeRow::Unread => (s::UNREAD, app.unread as i64, 0),
             TreeRow::Category(c) => {
                 let cat = &app.tree.categories[c];
                 (cat.name.as_str(), cat.count, 0)
@@ -267,7 +268,13 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
                 (tag.name.as_str(), tag.count, 1)
             }
         };
-        let current = app.scope == app.row_scope(row);
+        let current = match row {
+            TreeRow::Unread => app.view == super::site::View::Unread,
+            TreeRow::All => {
+                app.scope == app.row_scope(row) && app.view != super::site::View::Unread
+            }
+            _ => app.scope == app.row_scope(row),
+        };
         let marker = match row {
             TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
             TreeRow::Tag(..) if current => "  ► ",
@@ -347,11 +354,14 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     }
     app.list_rows = inner.height as usize;
     if app.results.hits.is_empty() {
-        let mut lines = vec![Line::from(if app.results_pending {
-            s::SEARCHING
-        } else {
-            s::NO_RESULTS
-        })];
+        let empty = match app.view {
+            _ if app.results_pending => s::SEARCHING,
+            super::site::View::Bookmarks => s::NO_BOOKMARKS,
+            super::site::View::Recent => s::NO_HISTORY,
+            super::site::View::Unread => s::NO_UNREAD,
+            _ => s::NO_RESULTS,
+        };
+        let mut lines = vec![fit(vec![(empty.into(), Style::new())], w)];
         if let Some(v) = &app.verse {
             lines.push(Line::raw(""));
             lines.push(fit(vec![(sanitize_line(v), app.theme.dim)], w));

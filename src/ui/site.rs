@@ -19,6 +19,7 @@ pub enum View {
     Month(String),
     Random,
     Related(String),
+    Unread,
 }
 
 impl View {
@@ -29,6 +30,7 @@ impl View {
             View::Bookmarks => " 收藏 ".into(),
             View::Recent => " 最近阅读 ".into(),
             View::Random => " 随便看看 ".into(),
+            View::Unread => format!(" {} ", super::strings::UNREAD),
             View::Related(t) => format!(
                 " 推荐内容 ⋅ {} ",
                 crate::text::width::ellipsize(&crate::text::sanitize_line(t), 24)
@@ -114,6 +116,21 @@ impl App {
         let job = Job::List {
             ticket: self.search_ticket,
             kind,
+            width: self.excerpt_width.max(10),
+        };
+        self.outbox.push(Outgoing::Job(job));
+    }
+
+    /// The 未读 node: unread articles from the web, newest first.
+    pub(super) fn list_unread(&mut self) {
+        self.search_ticket += 1;
+        self.last_sent = None;
+        self.view = View::Unread;
+        self.results_pending = true;
+        self.res_sel = 0;
+        self.focus = Focus::Results;
+        let job = Job::Unread {
+            ticket: self.search_ticket,
             width: self.excerpt_width.max(10),
         };
         self.outbox.push(Outgoing::Job(job));

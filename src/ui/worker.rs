@@ -49,6 +49,13 @@ pub enum Job {
     /// Fetch every feed (`R`): done by a worker of its own, never the data worker, so
     /// browsing goes on while feeds download.
     FetchFeeds,
+    /// How many articles from the web are unread (the tree's 未读 node).
+    UnreadCount,
+    /// The unread articles from the web as a list; answered as `Reply::Results`.
+    Unread {
+        ticket: u64,
+        width: usize,
+    },
 }
 
 /// What comes back.
@@ -76,6 +83,8 @@ pub enum Reply {
     /// Another process changed the store (`PRAGMA data_version` moved while the data worker
     /// was idle): tree counts and results are stale.
     StoreChanged,
+    /// The count of unread articles from the web.
+    Unread(Result<usize, String>),
     /// A feed run's progress: feeds done of all, new articles so far.
     FetchProgress {
         done: usize,
@@ -370,6 +379,27 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
             let res = browse::list(store, &kind, width)
                 .map(Box::new)
                 .map_err(|e| e.to_string());
+            Reply::Results { ticket, res }
+        }
+        Job::UnreadCount => Reply::Unread(store.unread_count().map_err(|e| e.to_string())),
+        Job::Unread { ticket, width } => {
+            let start = std::time::Instant::now();
+            let res = store
+                .unread(500)
+                .map_err(|e| e.to_string())
+                .and_then(|ids| {
+                    let picked: Vec<(i64, f64, u8)> = ids.iter().map(|i| (i.0, 0.0, 0)).collect();
+                    crate::search::engine::hydrate(store.conn(), &picked, &[], width)
+                        .map_err(|e| store.err(e).to_string())
+                })
+                .map(|hits| {
+                    Box::new(Results {
+                        total: hits.len(),
+                        hits,
+                        needles: Vec::new(),
+                        elapsed: start.elapsed(),
+                    })
+                });
             Reply::Results { ticket, res }
         }
         Job::Months { scope } => Reply::Months(
