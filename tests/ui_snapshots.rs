@@ -335,3 +335,38 @@ fn result_rows_lead_with_the_title_however_many_tags() {
         }
     }
 }
+
+#[test]
+fn tree_counts_are_never_cut() {
+    let store = sample_store();
+    for (w, h) in [(60, 15), (100, 30), (120, 40)] {
+        let mut a = app(&store);
+        // Unfold the longest category names' tags too.
+        key(&mut a, &store, KeyCode::Tab);
+        key(&mut a, &store, KeyCode::Tab);
+        for _ in 0..5 {
+            key(&mut a, &store, KeyCode::Char('j'));
+        }
+        key(&mut a, &store, KeyCode::Char(' '));
+        let buf = frame(&mut a, &store, w, h);
+        let tree = a.hit.tree;
+        assert!(!a.hit.tree_rows.is_empty());
+        for &(y, _) in &a.hit.tree_rows {
+            let row: String = (tree.x + 1..tree.right() - 1)
+                .map(|x| buf[(x, y)].symbol())
+                .collect();
+            let row = row.trim_end();
+            let open = row
+                .rfind(" (")
+                .unwrap_or_else(|| panic!("{w}x{h}: {row:?}"));
+            let count = &row[open + 2..];
+            assert!(
+                count.ends_with(')')
+                    && count[..count.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ','),
+                "{w}x{h}: count cut in {row:?}"
+            );
+        }
+    }
+}

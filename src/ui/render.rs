@@ -293,10 +293,11 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
         if i == app.tree_sel && app.focus == Focus::Tree {
             style = style.patch(app.theme.selected);
         }
-        let text = format!(
-            "{marker}{} ({})",
-            sanitize_line(label),
-            crate::present::count(count as usize)
+        // The name is shortened, never the count.
+        let text = crate::present::keep_right(
+            &format!("{marker}{}", sanitize_line(label)),
+            &format!(" ({})", crate::present::count(count as usize)),
+            w,
         );
         let pad = w.saturating_sub(str_width(&text));
         lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
