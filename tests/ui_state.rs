@@ -641,3 +641,27 @@ fn an_empty_bookmark_list_says_there_are_no_bookmarks_yet() {
     assert!(text.contains("还没有收藏"), "{text}");
     assert!(!text.contains("没有找到匹配的文章"), "{text}");
 }
+
+#[test]
+fn esc_in_the_results_clears_the_query_then_steps_out_of_the_scope() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Tab);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Enter);
+    let scoped = a.scope.clone();
+    assert!(matches!(scoped, Scope::Category(_)));
+    let in_scope = a.results.total;
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "Redis");
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.focus, Focus::Results);
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!((a.query().as_str(), &a.scope), ("", &scoped));
+    assert_eq!(a.results.total, in_scope);
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!(a.scope, Scope::All);
+    assert_eq!(a.results.total, 126);
+}

@@ -699,6 +699,10 @@ impl App {
         } else if !self.query().is_empty() && self.focus == Focus::Results {
             self.set_query("");
             self.requery(false);
+        } else if self.scope != Scope::All && self.focus == Focus::Results {
+            // With the query gone, Esc steps out of the category or tag scope.
+            self.scope = Scope::All;
+            self.requery(false);
         }
     }
 
