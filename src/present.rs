@@ -9,8 +9,9 @@ use crate::store::ArticleMeta;
 use crate::text::width::{ellipsize, suffix_start_for_width};
 use crate::text::{sanitize_line, str_width};
 
-/// The mark beside a bookmarked article's title.
-pub const BOOKMARK_MARK: &str = "★";
+/// The mark before a bookmarked article's title (U+2726: neutral width, one column in every
+/// terminal, where ★ is East-Asian ambiguous and takes two in many Chinese setups).
+pub const BOOKMARK_MARK: &str = "✦";
 
 /// The import progress bar (indicatif's template language).
 pub const IMPORT_PROGRESS: &str = "{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}";

@@ -665,3 +665,30 @@ fn esc_in_the_results_clears_the_query_then_steps_out_of_the_scope() {
     assert_eq!(a.scope, Scope::All);
     assert_eq!(a.results.total, 126);
 }
+
+#[test]
+fn a_bookmarked_article_is_marked_in_the_results_and_the_reader() {
+    let store = sample_store();
+    let mut a = app(&store);
+    let mark = zhiku::present::BOOKMARK_MARK;
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    assert!(!text.contains(mark));
+    key(&mut a, &store, KeyCode::Char('b'));
+    assert!(a.results.hits[a.res_sel].meta.bookmarked);
+    let buf = common::frame(&mut a, &store, 120, 40);
+    let (list, reader) = (a.hit.results, a.hit.reader);
+    let row = |r: ratatui::layout::Rect, y: u16| -> String {
+        (r.x..r.right()).map(|x| buf[(x, y)].symbol()).collect()
+    };
+    assert!(
+        row(list, list.y + 1).contains(mark),
+        "{}",
+        row(list, list.y + 1)
+    );
+    assert!(
+        row(reader, reader.y + 1).contains(mark),
+        "{}",
+        row(reader, reader.y + 1)
+    );
+    assert_eq!(unicode_width::UnicodeWidthStr::width_cjk(mark), 1);
+}

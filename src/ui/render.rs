@@ -398,12 +398,17 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
         };
         // The title leads the row; the tags follow it where it leaves room, else the meta
         // line, whole chips only and `+N` for the rest, so no tag ever cuts a title.
-        let mut first = marked(
+        let mut first = Vec::new();
+        if h.meta.bookmarked {
+            let mark = format!("{} ", crate::present::BOOKMARK_MARK);
+            first.push((mark, bg.patch(app.theme.key)));
+        }
+        first.extend(marked(
             &h.meta.title,
             &h.title_matches,
             title_style,
             app.theme.highlight,
-        );
+        ));
         let title_w: usize = first.iter().map(|(t, _)| str_width(t)).sum();
         let after = |used: usize| {
             (!h.meta.tags.is_empty() && used + 2 < w)
@@ -499,14 +504,23 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     };
     let roomy = inner.height >= 12;
     let title_style = app.theme.title.add_modifier(Modifier::BOLD);
+    let title = if a.meta.bookmarked {
+        format!(
+            "{} {}",
+            crate::present::BOOKMARK_MARK,
+            sanitize_line(&a.meta.title)
+        )
+    } else {
+        sanitize_line(&a.meta.title)
+    };
     let mut header: Vec<Line> = if roomy {
-        crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), w.max(1))
+        crate::text::wrap::wrap_text(&title, w.max(1))
             .into_iter()
             .take(3)
             .map(|l| Line::styled(l, title_style))
             .collect()
     } else {
-        vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
+        vec![fit(vec![(title, title_style)], w)]
     };
     header.push(fit(
         vec![(crate::present::meta_line(&a.meta), app.theme.meta)],
