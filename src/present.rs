@@ -9,8 +9,9 @@ use crate::store::ArticleMeta;
 use crate::text::width::{ellipsize, suffix_start_for_width};
 use crate::text::{sanitize_line, str_width};
 
-/// The mark beside a bookmarked article's title.
-pub const BOOKMARK_MARK: &str = "★";
+/// The mark before a bookmarked article's title (U+2726: neutral width, one column in every
+/// terminal, where ★ is East-Asian ambiguous and takes two in many Chinese setups).
+pub const BOOKMARK_MARK: &str = "✦";
 
 /// The import progress bar (indicatif's template language).
 pub const IMPORT_PROGRESS: &str = "{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}";
@@ -73,6 +74,79 @@ pub fn tag_labels(m: &ArticleMeta) -> String {
             }
         })
         .collect()
+}
+
+/// Why a URL is not handed to the clipboard or the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRefusal {
+    /// A whitespace, control, bidi or zero-width character inside it: pasted into a shell,
+    /// a newline would run what follows it.
+    Unsafe,
+    /// Not an `http://` or `https://` URL with a host.
+    NotWeb,
+}
+
+/// The URL an article links to, fit for the clipboard (OSC 52) and the browser: it must parse
+/// as http(s) with a host and hold no whitespace or control character (nor bidi or
+/// zero-width ones). The answer is the parsed URL written out, so anything outside ASCII is
+/// percent-encoded (or punycode in the host) and the text is plain ASCII without spaces.
+pub fn web_url(raw: &str) -> Result<String, UrlRefusal> {
+    use crate::text::sanitize::{is_bidi, is_zero_width};
+    if raw.is_empty()
+        || raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_bidi(c) || is_zero_width(c))
+    {
+        return Err(if raw.is_empty() {
+            UrlRefusal::NotWeb
+        } else {
+            UrlRefusal::Unsafe
+        });
+    }
+    let url = url::Url::parse(raw).map_err(|_| UrlRefusal::NotWeb)?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(UrlRefusal::NotWeb);
+    }
+    let out = url.as_str();
+    if !out.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(UrlRefusal::Unsafe);
+    }
+    Ok(out.to_owned())
+}
+
+/// One tag as its chip label, `~` before an inferred tag (as [`tag_labels`] marks it).
+pub fn tag_chip(m: &ArticleMeta, tag: &str) -> String {
+    if m.inferred.iter().any(|t| t == tag) {
+        tag_label(&format!("~{tag}"))
+    } else {
+        tag_label(tag)
+    }
+}
+
+/// The tag chips that fit in `width` columns, in order, each with its tag, and `+N` for the
+/// ones left out (its width reserved whenever some are left out). A chip is never cut.
+pub fn fit_tags(m: &ArticleMeta, width: usize) -> (Vec<(String, String)>, Option<String>) {
+    let n = m.tags.len();
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for (i, t) in m.tags.iter().enumerate() {
+        let label = tag_chip(m, t);
+        let left = n - i - 1;
+        let more_w = if left > 0 {
+            str_width(&format!("+{left}"))
+        } else {
+            0
+        };
+        if used + str_width(&label) + more_w > width {
+            break;
+        }
+        used += str_width(&label);
+        shown.push((label, t.clone()));
+    }
+    let left = n - shown.len();
+    let more = format!("+{left}");
+    let more = (left > 0 && used + str_width(&more) <= width).then_some(more);
+    (shown, more)
 }
 
 /// The sort order's name.
@@ -170,6 +244,69 @@ mod tests {
         let m = meta();
         assert_eq!(meta_line(&m), "2024-07-28 ⋅ 431 阅读 ⋅ 山涧溪流");
         assert_eq!(tag_labels(&m), "[Redis][转载文章]");
+    }
+
+    #[test]
+    fn only_plain_web_urls_pass() {
+        assert_eq!(
+            web_url("https://example.com/a?b=1#c").as_deref(),
+            Ok("https://example.com/a?b=1#c")
+        );
+        assert_eq!(
+            web_url("http://例子.cn/路径 ").unwrap_err(),
+            UrlRefusal::Unsafe
+        );
+        // Chinese paths and hosts are percent-encoded / punycode: plain ASCII, no spaces.
+        let u = web_url("https://例子.cn/数据库").unwrap();
+        assert_eq!(u, "https://xn--fsqu00a.cn/%E6%95%B0%E6%8D%AE%E5%BA%93");
+        for evil in [
+            "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}",
+            "https://example.com/a\rb",
+            "https://example.com/\tb",
+            "https://example.com/a b",
+            "https://example.com/\u{202e}txt.exe",
+            "https://example.com/\u{200b}",
+            "https://example.com/\u{9b}2J",
+            "https://example.com/\u{1b}[2J",
+            "https://exa\u{3000}mple.com/",
+        ] {
+            assert_eq!(web_url(evil), Err(UrlRefusal::Unsafe), "{evil:?}");
+        }
+        for other in [
+            "",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,x",
+            "/archives/2024/x.html",
+            "ftp://example.com/x",
+            "https://",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(web_url(other), Err(UrlRefusal::NotWeb), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn tags_fit_whole_with_a_count_of_the_rest() {
+        let mut m = meta();
+        m.tags = (1..=8).map(|i| format!("标签{i}")).collect();
+        m.inferred = vec!["标签1".into()];
+        let (shown, more) = fit_tags(&m, 22);
+        let labels: Vec<&str> = shown.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(labels, ["[~标签1]", "[标签2]"]);
+        assert_eq!(more.as_deref(), Some("+6"));
+        let (shown, more) = fit_tags(&m, 200);
+        assert_eq!((shown.len(), more), (8, None));
+        let (shown, more) = fit_tags(&m, 3);
+        assert_eq!((shown.len(), more.as_deref()), (0, Some("+8")));
+        let (shown, more) = fit_tags(&m, 1);
+        assert_eq!((shown.len(), more), (0, None));
+        for w in 0..80 {
+            let (shown, more) = fit_tags(&m, w);
+            let used: usize = shown.iter().map(|s| str_width(&s.0)).sum::<usize>()
+                + more.as_deref().map_or(0, str_width);
+            assert!(used <= w, "{w}");
+        }
     }
 
     #[test]

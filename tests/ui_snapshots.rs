@@ -153,3 +153,220 @@ fn ascii_borders_and_light_theme_from_the_config() {
         "no box drawing"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every title is sanitised (issue 11 item 6, BAD_INPUTS A1, A4, A6, A7, B12)
+
+/// The controls a hostile record carries: bidi, zero-width, soft hyphen, ESC and OSC, C1, and
+/// 300 combining marks on one character.
+fn nasty(word: &str) -> String {
+    format!(
+        "样本{word}\u{202e}反转\u{2066}隔离\u{2069}零\u{200b}宽\u{2060}\u{feff}软\u{ad}连\u{200e}\u{61c}\
+         \u{1b}]0;PWNED\u{7}\u{1b}[2J\u{9b}31m\u{9d}0;x\u{9c}a{}",
+        "\u{301}".repeat(300)
+    )
+}
+
+fn hostile_store() -> zhiku::store::Store {
+    use zhiku::import::{Options, Source, import};
+    let mut text = String::new();
+    for word in ["alpha", "bravo", "charlie"] {
+        let rec = serde_json::json!({
+            "id": format!("h-{word}"),
+            "title": nasty(word),
+            "author": nasty("作者"),
+            "category": nasty("分类"),
+            "tags": ["Redis", nasty("标签")],
+            "published": "2024-03-05",
+            "url": "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}",
+            "body": format!("# {}\n\nRedis 缓存 {}\n\n## 小节\n\n正文 Redis。\n", nasty("标题"), nasty("正文")),
+        });
+        text.push_str(&rec.to_string());
+        text.push('\n');
+    }
+    let mut s = zhiku::store::Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "h.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+/// No cell holds a control, bidi, zero-width or soft-hyphen character or more than the
+/// sanitiser's combining marks.
+fn assert_clean(buf: &ratatui::buffer::Buffer, what: &str) {
+    use zhiku::text::sanitize::{MAX_MARKS, is_bidi, is_width_changing, is_zero_width};
+    for (i, cell) in buf.content().iter().enumerate() {
+        let sym = cell.symbol();
+        let at = (i as u16 % buf.area.width, i as u16 / buf.area.width);
+        for c in sym.chars() {
+            assert!(
+                !c.is_control()
+                    && !is_bidi(c)
+                    && !is_zero_width(c)
+                    && !is_width_changing(c)
+                    && c != '\u{ad}',
+                "{what}: {c:?} drawn at {at:?}\n{}",
+                text_of(buf)
+            );
+        }
+        let marks = sym
+            .chars()
+            .filter(|&c| unicode_normalization::char::is_combining_mark(c))
+            .count();
+        assert!(marks <= MAX_MARKS, "{what}: {marks} marks at {at:?}");
+    }
+    assert!(!text_of(buf).contains("PWN"), "{what}\n{}", text_of(buf));
+}
+
+#[test]
+fn every_pane_and_overlay_title_is_sanitised() {
+    let store = hostile_store();
+    let sizes = [(60, 15), (80, 24), (120, 40)];
+    let check = |a: &mut zhiku::ui::App, what: &str| {
+        for (w, h) in sizes {
+            assert_clean(&frame(a, &store, w, h), &format!("{what} at {w}x{h}"));
+        }
+    };
+    let mut a = app(&store);
+    check(&mut a, "start");
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "样本");
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.results.total, 3);
+    check(&mut a, "results");
+    key(&mut a, &store, KeyCode::Enter);
+    assert!(a.article.is_some());
+    check(&mut a, "reader");
+    // 推荐内容: the list pane's title carries the article's title.
+    key(&mut a, &store, KeyCode::Char('m'));
+    let shown = text_of(&frame(&mut a, &store, 120, 40)).replace(' ', "");
+    assert!(shown.contains("推荐内容⋅样本"), "{shown}");
+    check(&mut a, "related");
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Char('b'));
+    check(&mut a, "bookmarked");
+    key(&mut a, &store, KeyCode::Char('B'));
+    check(&mut a, "bookmarks");
+    key(&mut a, &store, KeyCode::Char('H'));
+    check(&mut a, "history");
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Char('O'));
+    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    check(&mut a, "outline");
+    key(&mut a, &store, KeyCode::Esc);
+    // Scoped to the hostile tag: the search box, the archive picker and the month list show
+    // the scope's name.
+    key(&mut a, &store, KeyCode::Char('t'));
+    typed(&mut a, &store, "样本标签");
+    check(&mut a, "tag palette");
+    key(&mut a, &store, KeyCode::Enter);
+    assert_ne!(a.scope, zhiku::search::Scope::All);
+    check(&mut a, "scoped");
+    key(&mut a, &store, KeyCode::Char('a'));
+    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    check(&mut a, "archive");
+    key(&mut a, &store, KeyCode::Enter);
+    check(&mut a, "month list");
+    key(&mut a, &store, KeyCode::Enter);
+    key(&mut a, &store, KeyCode::Char('y'));
+    check(&mut a, "copy status");
+    key(&mut a, &store, KeyCode::Char('o'));
+    check(&mut a, "open status");
+    key(&mut a, &store, KeyCode::Char('?'));
+    check(&mut a, "help");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A result row leads with the title (issue 14 item 4)
+
+fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
+    use zhiku::import::{Options, Source, import};
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = zhiku::store::Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "t.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+#[test]
+fn result_rows_lead_with_the_title_however_many_tags() {
+    use serde_json::json;
+    let long = "分布式系统中一致性协议的工程实践与故障恢复策略详解从理论推导到线上排障的完整记录与复盘总结报告";
+    let title60: String = format!("{long}{long}").chars().take(60).collect();
+    assert_eq!(title60.chars().count(), 60);
+    let store = store_of(&[
+        json!({"id": "t8", "title": "八个标签 OpenClaw 智能体的架构解析", "published": "2025-03-01",
+               "author": "作者甲", "views": 10, "body": "正文 八个标签的文章。",
+               "tags": ["OpenClaw", "AI架构", "智能体", "技术解析", "Kubernetes", "Redis", "Kafka", "MySQL"]}),
+        json!({"id": "t5", "title": "五个标签 Redis 缓存与消息队列实战", "published": "2025-02-01",
+               "author": "作者乙", "views": 20, "body": "正文 五个标签的文章。",
+               "tags": ["Redis", "Kafka", "AI架构", "智能体", "技术解析"]}),
+        json!({"id": "t60", "title": title60, "published": "2025-01-01", "author": "作者丙",
+               "views": 30, "body": "正文 一篇标题很长的文章。", "tags": ["ZooKeeper", "分布式", "OpenClaw", "AI架构", "智能体"]}),
+        json!({"id": "inf", "title": "Redis 持久化 RDB 与 AOF 的取舍", "published": "2024-12-01",
+               "author": "作者丁", "views": 40, "body": "Redis 的 RDB 与 AOF。Redis 持久化。"}),
+    ]);
+    for (w, h) in [(120, 40), (80, 24), (60, 15)] {
+        let mut a = app(&store);
+        let t = terminal(&mut a, &store, w, h);
+        snap(&format!("rows_title_first_{w}x{h}"), &t);
+        let text = text_of(t.backend().buffer());
+        // Every title's first 20 columns are on screen, whatever its tags.
+        for hit in &a.results.hits {
+            let head = zhiku::text::truncate_to_width(&hit.meta.title, 20);
+            let head: String = head.chars().filter(|c| *c != ' ').collect();
+            let shown = text.replace(' ', "");
+            let pane_end = a.hit.results.bottom().saturating_sub(1);
+            let on_screen = a
+                .hit
+                .result_items
+                .iter()
+                .any(|r| r.0 < pane_end && a.results.hits[r.2].meta.id == hit.meta.id);
+            if on_screen {
+                assert!(shown.contains(&head), "{w}x{h}: {head}\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tree_counts_are_never_cut() {
+    let store = sample_store();
+    for (w, h) in [(60, 15), (100, 30), (120, 40)] {
+        let mut a = app(&store);
+        // Unfold the longest category names' tags too.
+        key(&mut a, &store, KeyCode::Tab);
+        key(&mut a, &store, KeyCode::Tab);
+        for _ in 0..5 {
+            key(&mut a, &store, KeyCode::Char('j'));
+        }
+        key(&mut a, &store, KeyCode::Char(' '));
+        let buf = frame(&mut a, &store, w, h);
+        let tree = a.hit.tree;
+        assert!(!a.hit.tree_rows.is_empty());
+        for &(y, _) in &a.hit.tree_rows {
+            let row: String = (tree.x + 1..tree.right() - 1)
+                .map(|x| buf[(x, y)].symbol())
+                .collect();
+            let row = row.trim_end();
+            let open = row
+                .rfind(" (")
+                .unwrap_or_else(|| panic!("{w}x{h}: {row:?}"));
+            let count = &row[open + 2..];
+            assert!(
+                count.ends_with(')')
+                    && count[..count.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ','),
+                "{w}x{h}: count cut in {row:?}"
+            );
+        }
+    }
+}

@@ -420,3 +420,275 @@ fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
     pump(&mut a, &store);
     assert_eq!(a.results.hits[a.res_sel].meta.id, chosen);
 }
+
+/// A store of the given JSONL records.
+fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
+    use zhiku::import::{Options, Source, import};
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = zhiku::store::Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "t.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+#[test]
+fn y_copies_only_a_plain_web_url_and_says_why_not() {
+    use zhiku::ui::site::Effect;
+    let evil = "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}";
+    let store = store_of(&[
+        serde_json::json!({"id": "u1", "title": "链接一 evil", "body": "正文", "url": evil}),
+        serde_json::json!({"id": "u2", "title": "链接二 good", "body": "正文",
+                           "url": "https://example.com/数据库?q=1"}),
+        serde_json::json!({"id": "u3", "title": "链接三 script", "body": "正文",
+                           "url": "javascript:alert(1)"}),
+    ]);
+    let open = |a: &mut zhiku::ui::App, word: &str| {
+        key(a, &store, KeyCode::Char('/'));
+        for _ in 0..a.query().chars().count() {
+            key(a, &store, KeyCode::Backspace);
+        }
+        typed(a, &store, word);
+        key(a, &store, KeyCode::Enter);
+        key(a, &store, KeyCode::Enter);
+        assert!(a.article.as_ref().unwrap().meta.title.contains(word));
+        a.effects.clear();
+    };
+    let mut a = app(&store);
+    open(&mut a, "evil");
+    for k in ['y', 'o'] {
+        key(&mut a, &store, KeyCode::Char(k));
+        assert!(a.effects.is_empty(), "{k}: {:?}", a.effects);
+        let (msg, error) = a.status.clone().unwrap();
+        assert!(error && msg.contains("控制字符"), "{k}: {msg}");
+    }
+    assert!(a.status.clone().unwrap().0.contains("没有打开"));
+    open(&mut a, "script");
+    key(&mut a, &store, KeyCode::Char('y'));
+    assert!(a.effects.is_empty());
+    assert!(a.status.clone().unwrap().0.contains("没有复制"));
+    open(&mut a, "good");
+    key(&mut a, &store, KeyCode::Char('y'));
+    assert_eq!(
+        a.effects,
+        vec![Effect::Copy(
+            "https://example.com/%E6%95%B0%E6%8D%AE%E5%BA%93?q=1".into()
+        )]
+    );
+    assert!(a.status.clone().unwrap().0.contains("已复制"));
+}
+
+#[test]
+fn another_process_changing_the_store_refreshes_tree_and_results() {
+    use std::sync::mpsc::channel;
+    use zhiku::import::{Options, Source, import};
+    use zhiku::store::{Access, Store};
+    use zhiku::ui::worker::Workers;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let add = |id: &str| {
+        let mut s = Store::open(&path, Access::Write).unwrap();
+        let rec =
+            serde_json::json!({"id": id, "title": format!("新文章 {id}"), "body": "正文 Redis"});
+        let src = Source::Memory {
+            name: "n.jsonl".into(),
+            data: Box::leak(format!("{rec}\n").into_boxed_str()).as_bytes(),
+        };
+        import(&mut s, vec![src], Options::default()).unwrap();
+    };
+    add("n1");
+    // The data worker notices a commit by another connection on an idle tick.
+    let (tx, rx) = channel::<Reply>();
+    let workers = Workers::start(path.clone(), tx, |r| r);
+    workers.job(Job::Tree);
+    assert!(matches!(rx.recv().unwrap(), Reply::Tree(Ok(t)) if t.total == 1));
+    add("n2");
+    // A generous bound so a missing notice fails instead of hanging (not a speed check).
+    let changed = std::iter::from_fn(|| rx.recv_timeout(std::time::Duration::from_secs(60)).ok())
+        .any(|r| matches!(r, Reply::StoreChanged));
+    assert!(
+        changed,
+        "no StoreChanged after another connection committed"
+    );
+    workers.shutdown(std::time::Duration::from_secs(5));
+    // The app asks for fresh counts and the same question again, and keeps its selection.
+    let store = Store::open(&path, Access::Read).unwrap();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('j'));
+    let selected = a.results.hits[a.res_sel].meta.id;
+    add("n3");
+    a.on_reply(Reply::StoreChanged);
+    assert!(
+        a.outbox
+            .iter()
+            .any(|o| matches!(o, Outgoing::Job(Job::Tree)))
+    );
+    assert!(a.outbox.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    pump(&mut a, &store);
+    assert_eq!(a.tree.total, 3);
+    assert_eq!(a.results.total, 3);
+    assert_eq!(a.results.hits[a.res_sel].meta.id, selected);
+}
+
+#[test]
+fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
+    use common::web::{Server, read_fixture};
+    use zhiku::store::{Access, Store};
+    use zhiku::web::net::{Client, NetConfig, ProxyEnv};
+    let srv = Server::start();
+    let rss = String::from_utf8(read_fixture("rss2-cdata.xml"))
+        .unwrap()
+        .replace("http://HOST", &srv.url(""));
+    srv.page("/rss.xml", "application/rss+xml", rss);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    {
+        let s = Store::open(&path, Access::Write).unwrap();
+        s.add_feed(&srv.url("/rss.xml"), None, None, &[], false)
+            .unwrap();
+    }
+    let store = Store::open(&path, Access::Read).unwrap();
+    let mut a = app(&store);
+    assert_eq!(a.tree.total, 0);
+    // R asks the feed worker, says so, and does not block: the app goes on answering keys.
+    key(&mut a, &store, KeyCode::Char('R'));
+    assert!(a.fetching);
+    assert!(a.status.clone().unwrap().0.contains("正在更新订阅源"));
+    key(&mut a, &store, KeyCode::Char('R'));
+    assert!(a.status.clone().unwrap().0.contains("请稍候"));
+    // What the feed worker does, with a client that never uses a proxy (loopback server).
+    let client = Client::with_proxies(NetConfig::default(), ProxyEnv::default());
+    let mut replies = Vec::new();
+    zhiku::ui::worker::fetch_feeds(&path, &client, &mut |r| replies.push(r));
+    assert!(matches!(
+        replies.first(),
+        Some(Reply::FetchProgress {
+            done: 0,
+            total: 1,
+            new: 0
+        })
+    ));
+    let Some(Reply::Fetched(Ok((new, _, 0)))) = replies.last() else {
+        panic!("{replies:?}")
+    };
+    let new = *new;
+    assert!(new > 0);
+    for r in replies {
+        a.on_reply(r);
+        if a.fetching {
+            assert!(a.status.clone().unwrap().0.contains("/1"));
+        }
+    }
+    assert!(!a.fetching);
+    let msg = a.status.clone().unwrap().0;
+    assert!(msg.contains(&format!("新文章 {new}")), "{msg}");
+    pump(&mut a, &store);
+    assert_eq!(a.tree.total, new as i64);
+    assert_eq!(a.results.total, new);
+    // The 未读 node lists the new articles; reading one takes it off.
+    assert_eq!(a.unread, new);
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
+    assert!(text.contains(&format!("未读({new})")), "{text}");
+    key(&mut a, &store, KeyCode::Tab);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::Char('g'));
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.view, zhiku::ui::site::View::Unread);
+    assert_eq!(a.results.total, new);
+    assert_eq!(a.focus, Focus::Results);
+    // An article from the web shows its source link, and o opens it.
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.unread, new - 1);
+    let url = a.article.as_ref().unwrap().url.clone().unwrap();
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
+    assert!(text.contains("原文:"), "{text}");
+    a.effects.clear();
+    key(&mut a, &store, KeyCode::Char('o'));
+    assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
+}
+
+#[test]
+fn a_status_message_gives_way_to_the_hints_at_the_next_key() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('s'));
+    assert!(a.status.clone().unwrap().0.contains("排序"));
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    let footer = text.lines().last().unwrap().replace(' ', "");
+    assert!(footer.contains("排序"), "{footer}");
+    key(&mut a, &store, KeyCode::Char('j'));
+    assert_eq!(a.status, None);
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    let footer = text.lines().last().unwrap().replace(' ', "");
+    assert!(
+        footer.contains("?帮助") && !footer.contains("排序"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn an_empty_bookmark_list_says_there_are_no_bookmarks_yet() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Char('B'));
+    assert!(a.results.hits.is_empty());
+    let text = common::text_of(&common::frame(&mut a, &store, 80, 24)).replace(' ', "");
+    assert!(text.contains("还没有收藏"), "{text}");
+    assert!(!text.contains("没有找到匹配的文章"), "{text}");
+}
+
+#[test]
+fn esc_in_the_results_clears_the_query_then_steps_out_of_the_scope() {
+    let store = sample_store();
+    let mut a = app(&store);
+    key(&mut a, &store, KeyCode::Tab);
+    key(&mut a, &store, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Tree);
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Enter);
+    let scoped = a.scope.clone();
+    assert!(matches!(scoped, Scope::Category(_)));
+    let in_scope = a.results.total;
+    key(&mut a, &store, KeyCode::Char('/'));
+    typed(&mut a, &store, "Redis");
+    key(&mut a, &store, KeyCode::Enter);
+    assert_eq!(a.focus, Focus::Results);
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!((a.query().as_str(), &a.scope), ("", &scoped));
+    assert_eq!(a.results.total, in_scope);
+    key(&mut a, &store, KeyCode::Esc);
+    assert_eq!(a.scope, Scope::All);
+    assert_eq!(a.results.total, 126);
+}
+
+#[test]
+fn a_bookmarked_article_is_marked_in_the_results_and_the_reader() {
+    let store = sample_store();
+    let mut a = app(&store);
+    let mark = zhiku::present::BOOKMARK_MARK;
+    let text = common::text_of(&common::frame(&mut a, &store, 120, 40));
+    assert!(!text.contains(mark));
+    key(&mut a, &store, KeyCode::Char('b'));
+    assert!(a.results.hits[a.res_sel].meta.bookmarked);
+    let buf = common::frame(&mut a, &store, 120, 40);
+    let (list, reader) = (a.hit.results, a.hit.reader);
+    let row = |r: ratatui::layout::Rect, y: u16| -> String {
+        (r.x..r.right()).map(|x| buf[(x, y)].symbol()).collect()
+    };
+    assert!(
+        row(list, list.y + 1).contains(mark),
+        "{}",
+        row(list, list.y + 1)
+    );
+    assert!(
+        row(reader, reader.y + 1).contains(mark),
+        "{}",
+        row(reader, reader.y + 1)
+    );
+    assert_eq!(unicode_width::UnicodeWidthStr::width_cjk(mark), 1);
+}

@@ -5,6 +5,7 @@ pub mod classify;
 pub mod feeds;
 mod schema;
 mod tree;
+pub mod unread;
 pub mod user;
 
 use std::io::Read;

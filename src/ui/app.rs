@@ -34,6 +34,8 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TreeRow {
     All,
+    /// 未读: unread articles from the web (shown when there are some).
+    Unread,
     Category(usize),
     Tag(usize, usize),
 }
@@ -130,6 +132,10 @@ pub struct App {
     pub verse: Option<String>,
     pub quit: bool,
     pub read_only: bool,
+    /// A feed run (`R`) is under way.
+    pub fetching: bool,
+    /// Unread articles from the web (the 未读 node's count).
+    pub unread: usize,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub excerpt_width: usize,
@@ -205,8 +211,11 @@ impl App {
             limit: PAGE,
             open_on_arrival: false,
             dirty: true,
+            fetching: false,
+            unread: 0,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
+        app.outbox.push(Outgoing::Job(Job::UnreadCount));
         app.requery(false);
         app
     }
@@ -274,9 +283,27 @@ impl App {
         self.outbox.push(Outgoing::Search(self.search_ticket, req));
     }
 
+    /// Fresh tree counts and results after the store changed; the same question keeps its
+    /// selected article.
+    pub(super) fn refresh(&mut self) {
+        self.outbox.push(Outgoing::Job(Job::Tree));
+        self.outbox.push(Outgoing::Job(Job::UnreadCount));
+        if self.view == View::Search {
+            // The same question asked again (paging kept): only the limit differs from what
+            // was sent, so requery does not drop it as a repeat.
+            if let Some(l) = self.last_sent.as_mut() {
+                l.limit = 0;
+            }
+            self.requery(false);
+        }
+    }
+
     /// Rows of the tree as shown (categories, and the tags of expanded ones).
     pub fn tree_rows(&self) -> Vec<TreeRow> {
         let mut rows = vec![TreeRow::All];
+        if self.unread > 0 {
+            rows.push(TreeRow::Unread);
+        }
         for (ci, c) in self.tree.categories.iter().enumerate() {
             rows.push(TreeRow::Category(ci));
             if self.expanded.contains(&ci) {
@@ -288,7 +315,7 @@ impl App {
 
     pub(super) fn row_scope(&self, row: &TreeRow) -> Scope {
         match *row {
-            TreeRow::All => Scope::All,
+            TreeRow::All | TreeRow::Unread => Scope::All,
             TreeRow::Category(c) => Scope::Category(self.tree.categories[c].name.clone()),
             TreeRow::Tag(c, t) => Scope::Tag(self.tree.categories[c].tags[t].name.clone()),
         }
@@ -458,6 +485,12 @@ impl App {
                 self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
             }
             Reply::Tree(Err(e)) => self.status = Some((e, true)),
+            Reply::StoreChanged => self.refresh(),
+            Reply::Unread(Ok(n)) => {
+                self.unread = n;
+                self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
+            }
+            Reply::Unread(Err(e)) => self.status = Some((e, true)),
             Reply::Article {
                 ticket,
                 res,
@@ -477,6 +510,10 @@ impl App {
                 }
                 match res {
                     Ok(Some(a)) => {
+                        // Opening may have marked an unread article from the web read.
+                        if self.unread > 0 {
+                            self.outbox.push(Outgoing::Job(Job::UnreadCount));
+                        }
                         let same = self
                             .article
                             .as_ref()
@@ -521,6 +558,8 @@ impl App {
     /// Handles a key press.
     pub fn on_key(&mut self, key: KeyEvent) {
         self.dirty = true;
+        // A message lasts until the next key: then the key hints come back.
+        self.status = None;
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return;
@@ -738,6 +777,10 @@ impl App {
         } else if !self.query().is_empty() && self.focus == Focus::Results {
             self.set_query("");
             self.requery(false);
+        } else if self.scope != Scope::All && self.focus == Focus::Results {
+            // With the query gone, Esc steps out of the category or tag scope.
+            self.scope = Scope::All;
+            self.requery(false);
         }
     }
 
@@ -746,6 +789,9 @@ impl App {
             Focus::Tree => {
                 let rows = self.tree_rows();
                 if let Some(row) = rows.get(self.tree_sel).cloned() {
+                    if row == TreeRow::Unread {
+                        return self.list_unread();
+                    }
                     if let TreeRow::Category(c) = row
                         && !self.expanded.contains(&c)
                     {

@@ -108,6 +108,7 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         format!("{name}:{line}: {}", e.message().trim())
     })?;
     let mut keymap = Keymap::default();
+    let mut entries = Vec::new();
     for (action, keys) in &file.keys {
         let line = line_of(text, action.span().start);
         let Some(b) = by_name(action.get_ref()) else {
@@ -124,6 +125,40 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         keymap
             .bind(b.action, keys.get_ref())
             .map_err(|e| format!("{name}:{}: {e}", line_of(text, keys.span().start)))?;
+        entries.push((b.action, keys.get_ref(), line_of(text, keys.span().start)));
+    }
+    // A key means one thing: not two rebound actions, and not an action this file leaves
+    // alone (`down = ["q"]` would leave quit with no key while the footer still says q).
+    let defaults = Keymap::default();
+    let name_of = |a| {
+        BINDINGS
+            .iter()
+            .find(|b| b.action == a)
+            .map_or("?", |b| b.name)
+    };
+    for &(action, keys, line) in &entries {
+        for k in keys {
+            let Ok(ev) = super::keymap::parse_key(k) else {
+                continue;
+            };
+            if let Some(other) = keymap.action_for(ev).filter(|&o| o != action) {
+                return Err(format!(
+                    "{name}:{line}: key {k:?} is bound twice: to {} and to {}",
+                    name_of(action),
+                    name_of(other)
+                ));
+            }
+            if let Some(owner) = defaults
+                .action_for(ev)
+                .filter(|&o| o != action && !entries.iter().any(|e| e.0 == o))
+            {
+                return Err(format!(
+                    "{name}:{line}: key {k:?} is already {}'s key; give {} other keys in [keys] too",
+                    name_of(owner),
+                    name_of(owner)
+                ));
+            }
+        }
     }
     let dark = file.theme == ThemeName::Dark;
     let code_theme = match &file.code_theme {
@@ -252,6 +287,20 @@ mod tests {
         assert!(e("[keys]\ndwn = [\"j\"]\n").starts_with("config.toml:2: unknown action \"dwn\""));
         assert!(e("[keys]\n\ndown = [\"Hyper-j\"]\n").starts_with("config.toml:3: unknown key"));
         assert!(e("[keys]\ndown = []\n").starts_with("config.toml:2: down needs at least one key"));
+        // A key taken from an action left alone, or bound to two actions.
+        let m = e("theme = \"dark\"\n[keys]\ndown = [\"q\"]\n");
+        assert!(
+            m.starts_with("config.toml:3: key \"q\" is already quit's key"),
+            "{m}"
+        );
+        let m = e("[keys]\ndown = [\"x\"]\nup = [\"x\"]\n");
+        assert!(
+            m.starts_with("config.toml:2: key \"x\" is bound twice"),
+            "{m}"
+        );
+        // Swapping keys between two rebound actions is fine.
+        parse("[keys]\ndown = [\"k\"]\nup = [\"j\"]\n", "c").unwrap();
+        parse("[keys]\nquit = [\"Q\"]\ndown = [\"q\"]\n", "c").unwrap();
     }
 
     #[test]

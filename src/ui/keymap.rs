@@ -49,6 +49,7 @@ pub enum Action {
     Links,
     ScrollLeft,
     ScrollRight,
+    FetchFeeds,
 }
 
 /// An action's name in the configuration file, default keys and help text.
@@ -166,6 +167,12 @@ pub const BINDINGS: &[Binding] = &[
         "代码与表格右移(超出窗格时)",
     ),
     b(Action::NextTip, "next_tip", &["T"], "换一条 Linux 命令"),
+    b(
+        Action::FetchFeeds,
+        "fetch",
+        &["R"],
+        "更新所有订阅源(后台进行, 进度在状态栏)",
+    ),
     b(Action::Zoom, "zoom", &["z"], "阅读全屏"),
     b(Action::Back, "back", &["Esc"], "返回"),
     b(Action::Help, "help", &["?"], "帮助"),

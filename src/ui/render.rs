@@ -73,7 +73,14 @@ fn marked(
     out
 }
 
+/// A widget title: every title passes the one sanitiser here, whatever it is built from
+/// (article titles, scope names, tags), so no pane or overlay title can carry an escape.
+fn title_text(title: &str) -> String {
+    sanitize_line(title)
+}
+
 fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
+    let title = title_text(&title);
     let focused = app.focus == focus;
     let style = if focused {
         app.theme.border_focused
@@ -251,6 +258,7 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
     for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
         let (label, count, depth) = match *row {
             TreeRow::All => (s::ALL, app.tree.total, 0),
+            TreeRow::Unread => (s::UNREAD, app.unread as i64, 0),
             TreeRow::Category(c) => {
                 let cat = &app.tree.categories[c];
                 (cat.name.as_str(), cat.count, 0)
@@ -260,7 +268,13 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
                 (tag.name.as_str(), tag.count, 1)
             }
         };
-        let current = app.scope == app.row_scope(row);
+        let current = match row {
+            TreeRow::Unread => app.view == super::site::View::Unread,
+            TreeRow::All => {
+                app.scope == app.row_scope(row) && app.view != super::site::View::Unread
+            }
+            _ => app.scope == app.row_scope(row),
+        };
         let marker = match row {
             TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
             TreeRow::Tag(..) if current => "  ► ",
@@ -279,10 +293,11 @@ fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
         if i == app.tree_sel && app.focus == Focus::Tree {
             style = style.patch(app.theme.selected);
         }
-        let text = format!(
-            "{marker}{} ({})",
-            sanitize_line(label),
-            crate::present::count(count as usize)
+        // The name is shortened, never the count.
+        let text = crate::present::keep_right(
+            &format!("{marker}{}", sanitize_line(label)),
+            &format!(" ({})", crate::present::count(count as usize)),
+            w,
         );
         let pad = w.saturating_sub(str_width(&text));
         lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
@@ -317,6 +332,9 @@ fn chip_hits(hits: &mut Vec<(Rect, String)>, tags: &[String], row: Rect, gap: u1
     }
 }
 
+/// Tag chips that fit a line (label, tag) and the `+N` of the rest.
+type TagFit = (Vec<(String, String)>, Option<String>);
+
 fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     app.hit.results = area;
     let title = if app.results_pending {
@@ -337,11 +355,14 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     }
     app.list_rows = inner.height as usize;
     if app.results.hits.is_empty() {
-        let mut lines = vec![Line::from(if app.results_pending {
-            s::SEARCHING
-        } else {
-            s::NO_RESULTS
-        })];
+        let empty = match app.view {
+            _ if app.results_pending => s::SEARCHING,
+            super::site::View::Bookmarks => s::NO_BOOKMARKS,
+            super::site::View::Recent => s::NO_HISTORY,
+            super::site::View::Unread => s::NO_UNREAD,
+            _ => s::NO_RESULTS,
+        };
+        let mut lines = vec![fit(vec![(empty.into(), Style::new())], w)];
         if let Some(v) = &app.verse {
             lines.push(Line::raw(""));
             lines.push(fit(vec![(sanitize_line(v), app.theme.dim)], w));
@@ -370,25 +391,67 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             Style::new()
         };
         let row0 = inner.y + lines.len() as u16;
-        chip_hits(
-            &mut app.hit.chips,
-            &h.meta.tags,
-            Rect::new(inner.x, row0, inner.width, 1),
-            0,
-        );
-        let mut first = chips(app, &h.meta.tags, None);
-        first.push((" ".into(), bg));
         let title_style = if h.meta.read_count > 0 {
             bg.patch(app.theme.read)
         } else {
             bg.add_modifier(Modifier::BOLD)
         };
+        // The title leads the row; the tags follow it where it leaves room, else the meta
+        // line, whole chips only and `+N` for the rest, so no tag ever cuts a title.
+        let mut first = Vec::new();
+        if h.meta.bookmarked {
+            let mark = format!("{} ", crate::present::BOOKMARK_MARK);
+            first.push((mark, bg.patch(app.theme.key)));
+        }
         first.extend(marked(
             &h.meta.title,
             &h.title_matches,
             title_style,
             app.theme.highlight,
         ));
+        let title_w: usize = first.iter().map(|(t, _)| str_width(t)).sum();
+        let after = |used: usize| {
+            (!h.meta.tags.is_empty() && used + 2 < w)
+                .then(|| crate::present::fit_tags(&h.meta, w - used - 2))
+        };
+        let shown = |t: &Option<TagFit>| t.as_ref().map_or(0, |(s, _)| s.len());
+        let mut meta = crate::present::meta_line(&h.meta);
+        let mut on_meta = after(str_width(&meta));
+        if shown(&on_meta) == 0 && h.meta.author.is_some() {
+            // No chip fits beside the author: the reader shows the author, the row a tag.
+            let mut short = h.meta.clone();
+            short.author = None;
+            let m = crate::present::meta_line(&short);
+            if shown(&after(str_width(&m))) > 0 {
+                on_meta = after(str_width(&m));
+                meta = m;
+            }
+        }
+        let meta_w = str_width(&meta);
+        let mut third = vec![(meta, bg.patch(app.theme.meta))];
+        let on_title = after(title_w);
+        let title_side = on_title.is_some() && shown(&on_title) >= shown(&on_meta);
+        let (tags, used, dy) = if title_side {
+            (on_title, title_w, 0)
+        } else {
+            (on_meta, meta_w, 2)
+        };
+        if let Some((chips, more)) = tags {
+            let line = if title_side { &mut first } else { &mut third };
+            line.push(("  ".into(), bg));
+            let mut x = inner.x + (used + 2) as u16;
+            for (label, tag) in chips {
+                let cw = str_width(&label) as u16;
+                app.hit
+                    .chips
+                    .push((Rect::new(x, row0 + dy, cw, 1), tag.clone()));
+                x += cw;
+                line.push((label, app.theme.chip(&tag)));
+            }
+            if let Some(more) = more {
+                line.push((more, bg.patch(app.theme.dim)));
+            }
+        }
         lines.push(pad_line(fit(first, w), w, bg));
         lines.push(pad_line(
             fit(
@@ -398,14 +461,7 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
             w,
             bg,
         ));
-        lines.push(pad_line(
-            fit(
-                vec![(crate::present::meta_line(&h.meta), bg.patch(app.theme.meta))],
-                w,
-            ),
-            w,
-            bg,
-        ));
+        lines.push(pad_line(fit(third, w), w, bg));
         lines.push(Line::raw(""));
         app.hit.result_items.push((row0, row0 + 2, i));
     }
@@ -454,14 +510,23 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     };
     let roomy = inner.height >= 12;
     let title_style = app.theme.title.add_modifier(Modifier::BOLD);
+    let title = if a.meta.bookmarked {
+        format!(
+            "{} {}",
+            crate::present::BOOKMARK_MARK,
+            sanitize_line(&a.meta.title)
+        )
+    } else {
+        sanitize_line(&a.meta.title)
+    };
     let mut header: Vec<Line> = if roomy {
-        crate::text::wrap::wrap_text(&sanitize_line(&a.meta.title), w.max(1))
+        crate::text::wrap::wrap_text(&title, w.max(1))
             .into_iter()
             .take(3)
             .map(|l| Line::styled(l, title_style))
             .collect()
     } else {
-        vec![fit(vec![(sanitize_line(&a.meta.title), title_style)], w)]
+        vec![fit(vec![(title, title_style)], w)]
     };
     // The reading time goes after the meta line when it fits whole; never cut.
     let mut meta = crate::present::meta_line(&a.meta);
@@ -472,6 +537,16 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         }
     }
     header.push(fit(vec![(meta, app.theme.meta)], w));
+    // Where an article from the web came from (`o` opens it).
+    if let Some(u) = &a.url {
+        header.push(fit(
+            vec![
+                (s::SOURCE.into(), app.theme.dim),
+                (sanitize_line(u), app.theme.meta),
+            ],
+            w,
+        ));
+    }
     let tag_row = inner.y + header.len() as u16;
     let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
     chip_hits(
@@ -586,7 +661,7 @@ fn overlay_block(app: &App, title: String) -> Block<'static> {
     let b = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border_focused)
-        .title(title);
+        .title(title_text(&title));
     if app.ascii_borders {
         b.border_set(ASCII)
     } else {

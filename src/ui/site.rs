@@ -19,6 +19,7 @@ pub enum View {
     Month(String),
     Random,
     Related(String),
+    Unread,
 }
 
 impl View {
@@ -28,9 +29,13 @@ impl View {
             View::Search => super::strings::RESULTS.into(),
             View::Bookmarks => " 收藏 ".into(),
             View::Recent => " 最近阅读 ".into(),
-            View::Month(m) => format!(" 历史内容 ⋅ {m} "),
             View::Random => " 随便看看 ".into(),
-            View::Related(t) => format!(" 推荐内容 ⋅ {} ", crate::text::width::ellipsize(t, 24)),
+            View::Unread => format!(" {} ", super::strings::UNREAD),
+            View::Related(t) => format!(
+                " 推荐内容 ⋅ {} ",
+                crate::text::width::ellipsize(&crate::text::sanitize_line(t), 24)
+            ),
+            View::Month(m) => format!(" 历史内容 ⋅ {} ", crate::text::sanitize_line(m)),
         }
     }
 }
@@ -89,6 +94,19 @@ pub fn article_markdown(a: &Article) -> String {
     )
 }
 
+/// What the status line says when a URL is refused (for copying or opening).
+fn refusal(why: crate::present::UrlRefusal, copy: bool) -> String {
+    use super::strings as s;
+    let what = match why {
+        crate::present::UrlRefusal::Unsafe => s::URL_UNSAFE,
+        crate::present::UrlRefusal::NotWeb => s::URL_NOT_WEB,
+    };
+    format!(
+        "{what}, {}",
+        if copy { s::NOT_COPIED } else { s::NOT_OPENED }
+    )
+}
+
 impl App {
     fn list(&mut self, view: View, kind: ListKind) {
         self.search_ticket += 1;
@@ -100,6 +118,21 @@ impl App {
         let job = Job::List {
             ticket: self.search_ticket,
             kind,
+            width: self.excerpt_width.max(10),
+        };
+        self.outbox.push(Outgoing::Job(job));
+    }
+
+    /// The 未读 node: unread articles from the web, newest first.
+    pub(super) fn list_unread(&mut self) {
+        self.search_ticket += 1;
+        self.last_sent = None;
+        self.view = View::Unread;
+        self.results_pending = true;
+        self.res_sel = 0;
+        self.focus = Focus::Results;
+        let job = Job::Unread {
+            ticket: self.search_ticket,
             width: self.excerpt_width.max(10),
         };
         self.outbox.push(Outgoing::Job(job));
@@ -166,18 +199,21 @@ impl App {
             },
             Action::Outline => self.outline(),
             Action::OpenUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
-                Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
-                    self.effects.push(Effect::OpenUrl(u));
-                }
-                Some(u) => self.status = Some((format!("不是网页链接, 没有打开: {u}"), true)),
-                None => self.say("这篇文章没有原文链接"),
+                Some(u) => match crate::present::web_url(&u) {
+                    Ok(u) => self.effects.push(Effect::OpenUrl(u)),
+                    Err(why) => self.status = Some((refusal(why, false), true)),
+                },
+                None => self.say(super::strings::NO_URL),
             },
             Action::CopyUrl => match self.article.as_ref().and_then(|a| a.url.clone()) {
-                Some(u) => {
-                    self.effects.push(Effect::Copy(u));
-                    self.say("已复制原文链接");
-                }
-                None => self.say("这篇文章没有原文链接"),
+                Some(u) => match crate::present::web_url(&u) {
+                    Ok(u) => {
+                        self.effects.push(Effect::Copy(u));
+                        self.say(super::strings::URL_COPIED);
+                    }
+                    Err(why) => self.status = Some((refusal(why, true), true)),
+                },
+                None => self.say(super::strings::NO_URL),
             },
             Action::CopyMarkdown if self.focus == Focus::Reader && self.copy_block() => {}
             Action::CopyMarkdown => match &self.article {
@@ -190,6 +226,15 @@ impl App {
             Action::FollowLink => self.begin_follow(),
             Action::Links => self.links_overlay(),
             Action::ScrollLeft | Action::ScrollRight => self.hscroll(a == Action::ScrollRight),
+            Action::FetchFeeds if self.read_only => {
+                self.status = Some((super::strings::FETCH_READ_ONLY.into(), true))
+            }
+            Action::FetchFeeds if self.fetching => self.say(super::strings::FETCH_BUSY),
+            Action::FetchFeeds => {
+                self.fetching = true;
+                self.say(super::strings::FETCH_START);
+                self.outbox.push(Outgoing::Job(Job::FetchFeeds));
+            }
             Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
             }
@@ -284,6 +329,25 @@ impl App {
                 });
             }
             Reply::Related { id, res: Ok(list) } => self.related = Some((id, list)),
+            Reply::FetchProgress { total: 0, .. } => self.say(super::strings::NO_FEEDS),
+            Reply::FetchProgress { done, total, new } => {
+                self.say(super::strings::fetch_progress(done, total, new))
+            }
+            Reply::Fetched(res) => {
+                self.fetching = false;
+                let no_feeds = self
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| s.0 == super::strings::NO_FEEDS);
+                match res {
+                    Ok(_) if no_feeds => {}
+                    Ok((new, updated, failed)) => {
+                        self.say(super::strings::fetch_done(new, updated, failed));
+                        self.refresh();
+                    }
+                    Err(e) => self.status = Some((e, true)),
+                }
+            }
             Reply::Months(Err(e))
             | Reply::Bookmarked { res: Err(e), .. }
             | Reply::Related { res: Err(e), .. } => self.status = Some((e, true)),

@@ -11,12 +11,41 @@ pub const SEARCHING: &str = "搜索中⋯";
 pub const PLACEHOLDER: &str =
     "按 / 输入关键词: 中文、English、tag:Redis、cat:数据库、\"短语\"、-排除";
 pub const NO_RESULTS: &str = "没有找到匹配的文章";
+pub const NO_BOOKMARKS: &str = "还没有收藏: 在文章上按 b 收藏";
+pub const NO_HISTORY: &str = "还没有读过的文章";
+pub const NO_UNREAD: &str = "没有未读的网页文章";
 pub const NO_ARTICLE: &str = "在结果中选一篇文章, 按 Enter 阅读";
 pub const TOO_SMALL: &str = "窗口太小: 至少需要 60x15";
 pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
 pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
 pub const RELATED: &str = "推荐内容";
+pub const UNREAD: &str = "未读";
+pub const SOURCE: &str = "原文: ";
+pub const NO_URL: &str = "这篇文章没有原文链接";
+pub const URL_COPIED: &str = "已复制原文链接";
+pub const URL_UNSAFE: &str = "原文链接含空白或控制字符";
+pub const URL_NOT_WEB: &str = "原文链接不是 http(s) 网页链接";
+pub const NOT_COPIED: &str = "没有复制";
+pub const NOT_OPENED: &str = "没有打开";
+pub const FETCH_START: &str = "正在更新订阅源⋯";
+pub const FETCH_BUSY: &str = "订阅源正在更新, 请稍候";
+pub const FETCH_READ_ONLY: &str = "只读的文章库: 无法更新订阅源";
+pub const NO_FEEDS: &str = "还没有订阅源 (zhiku feed add URL)";
+
+/// The status line while feeds are fetched.
+pub fn fetch_progress(done: usize, total: usize, new: usize) -> String {
+    format!("正在更新订阅源 {done}/{total} ⋅ 新文章 {new}")
+}
+
+/// The status line after a feed run.
+pub fn fetch_done(new: usize, updated: usize, failed: usize) -> String {
+    let mut s = format!("订阅源已更新: 新文章 {new}, 更新 {updated}");
+    if failed > 0 {
+        s.push_str(&format!(", 失败 {failed} (zhiku feed list 查看原因)"));
+    }
+    s
+}
 
 /// The footer's key hints for the focused pane.
 pub fn hints(focus: super::app::Focus) -> &'static str {

@@ -58,6 +58,16 @@ pub enum Job {
         blocks: Vec<crate::doc::CodeBlock>,
         theme: crate::doc::CodeTheme,
     },
+    /// Fetch every feed (`R`): done by a worker of its own, never the data worker, so
+    /// browsing goes on while feeds download.
+    FetchFeeds,
+    /// How many articles from the web are unread (the tree's 未读 node).
+    UnreadCount,
+    /// The unread articles from the web as a list; answered as `Reply::Results`.
+    Unread {
+        ticket: u64,
+        width: usize,
+    },
 }
 
 /// What comes back.
@@ -86,6 +96,59 @@ pub enum Reply {
         id: ArticleId,
         colours: std::sync::Arc<crate::doc::Colours>,
     },
+    /// Another process changed the store (`PRAGMA data_version` moved while the data worker
+    /// was idle): tree counts and results are stale.
+    StoreChanged,
+    /// The count of unread articles from the web.
+    Unread(Result<usize, String>),
+    /// A feed run's progress: feeds done of all, new articles so far.
+    FetchProgress {
+        done: usize,
+        total: usize,
+        new: usize,
+    },
+    /// A feed run ended: new, updated and failed counts.
+    Fetched(Result<(usize, usize, usize), String>),
+}
+
+/// Fetches every feed of the store at `path` (the feed worker's body; tests call it
+/// directly), telling `progress` each step and the end.
+pub fn fetch_feeds(
+    path: &std::path::Path,
+    client: &crate::web::net::Client,
+    progress: &mut dyn FnMut(Reply),
+) {
+    use crate::web::fetch::{Event, fetch_all};
+    let mut store = match Store::open(path, Access::Write) {
+        Ok(s) => s,
+        Err(e) => return progress(Reply::Fetched(Err(e.to_string()))),
+    };
+    let (mut total, mut done, mut new) = (0, 0, 0);
+    let res = fetch_all(&mut store, client, 4, &mut |ev| {
+        match ev {
+            Event::Start(n) => total = *n,
+            Event::Done(o) => {
+                done += 1;
+                new += o.new;
+            }
+        }
+        progress(Reply::FetchProgress { done, total, new });
+    });
+    progress(Reply::Fetched(
+        res.map(|s| (s.new, s.updated, s.failed))
+            .map_err(|e| e.to_string()),
+    ));
+}
+
+/// How long the data worker waits for a job before it checks whether the store changed.
+pub const IDLE_TICK: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// `PRAGMA data_version`: changes when another connection commits to the store.
+pub fn data_version(store: &Store) -> Option<i64> {
+    store
+        .conn()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))
+        .ok()
 }
 
 /// Handles to both workers.
@@ -93,6 +156,7 @@ pub struct Workers {
     search_tx: Sender<(u64, Request)>,
     data_tx: Sender<Job>,
     highlight_tx: Sender<Job>,
+    fetch_tx: Sender<()>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
     in_flight: Arc<Mutex<Option<u64>>>,
     threads: Vec<thread::JoinHandle<()>>,
@@ -134,6 +198,24 @@ impl Workers {
                     .expect("spawn highlight worker"),
             );
         }
+        let (fetch_tx, fetch_rx) = channel::<()>();
+        {
+            let (path, reply) = (path.clone(), reply.clone());
+            threads.push(
+                thread::Builder::new()
+                    .name("zhiku-feeds".into())
+                    .spawn(move || {
+                        let client = crate::web::net::Client::new(Default::default());
+                        while fetch_rx.recv().is_ok() {
+                            while fetch_rx.try_recv().is_ok() {}
+                            fetch_feeds(&path, &client, &mut |r| {
+                                let _ = reply.send(wrap(r));
+                            });
+                        }
+                    })
+                    .expect("spawn feed worker"),
+            );
+        }
         threads.push(
             thread::Builder::new()
                 .name("zhiku-data".into())
@@ -144,6 +226,7 @@ impl Workers {
             search_tx,
             data_tx,
             highlight_tx,
+            fetch_tx,
             interrupt,
             in_flight,
             threads,
@@ -162,10 +245,17 @@ impl Workers {
     }
 
     pub fn job(&self, job: Job) {
-        let _ = match job {
-            Job::Highlight { .. } => self.highlight_tx.send(job),
-            job => self.data_tx.send(job),
-        };
+        match job {
+            Job::Highlight { .. } => {
+                let _ = self.highlight_tx.send(job);
+            }
+            Job::FetchFeeds => {
+                let _ = self.fetch_tx.send(());
+            }
+            job => {
+                let _ = self.data_tx.send(job);
+            }
+        }
     }
 
     /// Stops both workers (a running search is interrupted) and waits for them, at most
@@ -190,10 +280,11 @@ impl Workers {
         let Workers {
             search_tx,
             data_tx,
+            fetch_tx,
             threads,
             ..
         } = self;
-        drop((search_tx, data_tx));
+        drop((search_tx, data_tx, fetch_tx));
         for t in threads {
             let _ = t.join();
         }
@@ -253,8 +344,21 @@ fn data_loop<M>(path: PathBuf, rx: Receiver<Job>, reply: Sender<M>, wrap: fn(Rep
             return;
         }
     };
-    while let Ok(job) = rx.recv() {
-        if let Some(r) = serve_job(&store, job)
+    let mut seen = data_version(&store);
+    loop {
+        let r = match rx.recv_timeout(IDLE_TICK) {
+            Ok(job) => serve_job(&store, job),
+            // Idle: has another process (an import, `zhiku fetch`) changed the store?
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let now = data_version(&store);
+                (now != seen).then(|| {
+                    seen = now;
+                    Reply::StoreChanged
+                })
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if let Some(r) = r
             && reply.send(wrap(r)).is_err()
         {
             return;
@@ -298,6 +402,8 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
             }
             return None;
         }
+        // The feed worker's (see Workers::job); no reply from the data worker.
+        Job::FetchFeeds => return None,
         Job::Tree => Reply::Tree(store.tree().map(Box::new).map_err(|e| e.to_string())),
         Job::Open {
             ticket,
@@ -342,6 +448,27 @@ pub fn serve_job(store: &Store, job: Job) -> Option<Reply> {
             let res = browse::list(store, &kind, width)
                 .map(Box::new)
                 .map_err(|e| e.to_string());
+            Reply::Results { ticket, res }
+        }
+        Job::UnreadCount => Reply::Unread(store.unread_count().map_err(|e| e.to_string())),
+        Job::Unread { ticket, width } => {
+            let start = std::time::Instant::now();
+            let res = store
+                .unread(500)
+                .map_err(|e| e.to_string())
+                .and_then(|ids| {
+                    let picked: Vec<(i64, f64, u8)> = ids.iter().map(|i| (i.0, 0.0, 0)).collect();
+                    crate::search::engine::hydrate(store.conn(), &picked, &[], width)
+                        .map_err(|e| store.err(e).to_string())
+                })
+                .map(|hits| {
+                    Box::new(Results {
+                        total: hits.len(),
+                        hits,
+                        needles: Vec::new(),
+                        elapsed: start.elapsed(),
+                    })
+                });
             Reply::Results { ticket, res }
         }
         Job::Months { scope } => Reply::Months(
