@@ -748,6 +748,48 @@ mod tests {
     }
 
     #[test]
+    fn huge_and_hostile_bodies_open_bounded() {
+        // A 5,000-line block, a 10,000-column line, a 300-column table, 10,000 links, a
+        // language label of 1 KB of junk and a <pre> nested in a table cell.
+        let mut s = format!("```{}\n", "x<>\"'".repeat(200));
+        for i in 0..5_000 {
+            s.push_str(&format!("let v{i} = {i};\n"));
+        }
+        s.push_str("```\n\n");
+        s.push_str(&"宽".repeat(10_000));
+        s.push_str("\n\n|");
+        s.push_str(&" h |".repeat(300));
+        s.push_str("\n|");
+        s.push_str(&"---|".repeat(300));
+        s.push_str("\n|");
+        s.push_str(&" 值 |".repeat(300));
+        s.push_str("\n\n");
+        for i in 0..10_000 {
+            s.push_str(&format!("[l{i}](https://e.example/{i}) "));
+        }
+        s.push_str("\n\n<table><tr><td><pre><code>inner</code></pre></td></tr></table>\n");
+        let mut d = Document::new(&s, &[]);
+        d.layout(80);
+        assert_eq!(d.links.len(), 10_000);
+        assert_eq!(d.links[9_999].n, 10_000);
+        assert_eq!(d.blocks[0].text.lines().count(), 5_000);
+        assert!(d.blocks[0].lang.chars().count() <= 24);
+        // Every visual line fits the width: clipped lines are clipped, prose wraps.
+        for v in &d.visual {
+            let l = &d.lines[v.logical];
+            let prefix = if v.first || l.cont.is_empty() {
+                &l.prefix
+            } else {
+                &l.cont
+            };
+            let w =
+                str_width(prefix) + str_width(&l.text[v.range.clone()]) + usize::from(v.clipped);
+            assert!(w <= 80, "{w}");
+        }
+        assert!(d.plain_lines().iter().any(|l| l.contains("inner")));
+    }
+
+    #[test]
     fn hostile_text_is_sanitised() {
         let d = Document::new("a\u{1b}]0;PWN\u{7}b \u{202e}c", &[]);
         assert_eq!(d.lines[0].text, "ab c");
