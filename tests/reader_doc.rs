@@ -98,8 +98,10 @@ fn code_tables_and_links_in_the_reader() {
         .filter(|c| matches!(c, Color::Rgb(..)))
         .collect();
     assert!(colours.len() >= 2, "{colours:?}");
-    // Clipped at the edge with an arrow; `>` brings the rest into view, prose stays.
+    // Clipped at the edge with a mark; `>` brings the rest into view, prose stays; the
+    // footer says so.
     assert!(shown.contains('›'), "{shown}");
+    assert!(shown.contains("<>左右"), "{shown}");
     for _ in 0..4 {
         key(&mut a, &store, KeyCode::Char('>'));
     }
@@ -256,4 +258,55 @@ fn each_article_reopens_where_it_was_left() {
     assert_eq!(a.scroll, left_at);
     key(&mut a, &store, KeyCode::Enter);
     assert_eq!(a.scroll, left_at);
+}
+
+#[test]
+fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
+    let mut body = String::new();
+    for i in 1..=6 {
+        body.push_str(&format!("## 第 {i} 节 部署要点\n\n"));
+        for k in 0..8 {
+            body.push_str(&format!("第 {i} 节的第 {k} 段说明文字。\n\n"));
+        }
+    }
+    let store = store_with(&[json!({"id": "o-1", "title": "大纲测试 部署", "body": body})]);
+    let mut a = common::app(&store);
+    open(&mut a, &store, "大纲测试");
+    a.zoom = true;
+    frame(&mut a, &store, 120, 40);
+    for _ in 0..40 {
+        key(&mut a, &store, KeyCode::Char('j'));
+    }
+    key(&mut a, &store, KeyCode::Char('O'));
+    let buf = frame(&mut a, &store, 120, 40);
+    insta::assert_snapshot!("reader_outline_side_120x40", text_of(&buf));
+    let panel = a.hit.outline_side.expect("a side panel at 120 columns");
+    assert!(panel.x > 60 && panel.height > 30, "{panel:?}");
+    // The text stays readable to its left, and the section being read is selected.
+    let shown = flat(&buf);
+    assert!(
+        shown.contains("大纲(Enter跳转,Esc关闭)") && shown.contains("段说明文字"),
+        "{shown}"
+    );
+    let selected_row = (panel.y..panel.y + panel.height)
+        .find(|&y| {
+            let sel = zhiku::ui::theme::Theme::default().selected.bg.unwrap();
+            (panel.x + 1..panel.x + panel.width - 1).any(|x| buf[(x, y)].bg == sel)
+        })
+        .expect("a selected row");
+    let label: String = (panel.x..panel.x + panel.width)
+        .map(|x| buf[(x, selected_row)].symbol().to_owned())
+        .collect::<String>()
+        .replace(' ', "");
+    assert!(
+        label.contains("第3节") || label.contains("第4节"),
+        "{label}"
+    );
+    // Enter jumps and closes; narrow, the outline is an overlay again.
+    key(&mut a, &store, KeyCode::Enter);
+    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::None));
+    a.zoom = false;
+    key(&mut a, &store, KeyCode::Char('O'));
+    frame(&mut a, &store, 80, 24);
+    assert!(a.hit.outline_side.is_none());
 }

@@ -72,6 +72,8 @@ pub struct Hitmap {
     pub result_items: Vec<(u16, u16, usize)>,
     /// Tag chips: (area, tag name).
     pub chips: Vec<(Rect, String)>,
+    /// The outline is drawn as a side panel of the reader (wide enough) this frame.
+    pub outline_side: Option<Rect>,
 }
 
 pub struct App {

@@ -129,6 +129,7 @@ impl App {
             title: " 链接 (Enter 打开, Esc 关闭) ".into(),
             rows,
             selected: 0,
+            side: false,
         });
     }
 

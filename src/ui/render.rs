@@ -477,7 +477,23 @@ fn pad_line(mut line: Line<'static>, w: usize, style: Style) -> Line<'static> {
     line
 }
 
+/// A reader at least this wide shows the outline beside the text instead of over it.
+const OUTLINE_SIDE_MIN: u16 = 90;
+const OUTLINE_SIDE_WIDTH: u16 = 32;
+
 fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
+    let side =
+        matches!(&app.overlay, Overlay::Picker(p) if p.side) && area.width >= OUTLINE_SIDE_MIN;
+    let area = if side {
+        let [text, panel] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(OUTLINE_SIDE_WIDTH)])
+                .areas(area);
+        app.hit.outline_side = Some(panel);
+        text
+    } else {
+        app.hit.outline_side = None;
+        area
+    };
     app.hit.reader = area;
     if let Some(doc) = app.doc.as_mut() {
         doc.layout(area.width.saturating_sub(2).max(1) as usize);
@@ -610,6 +626,15 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     let (left, style) = match &app.status {
         Some((msg, true)) => (sanitize_line(msg), app.theme.error),
         Some((msg, false)) => (sanitize_line(msg), app.theme.notice),
+        // Code or a table wider than the reader: say how to see the rest.
+        None if app.focus == Focus::Reader
+            && app
+                .doc
+                .as_ref()
+                .is_some_and(|d| d.visual.iter().any(|v| v.clipped) || d.shift > 0) =>
+        {
+            (s::READER_WIDE_HINTS.to_owned(), app.theme.dim)
+        }
         None => (s::hints(app.focus).to_owned(), app.theme.dim),
     };
     let left_w = str_width(&left).min(w);
@@ -699,11 +724,15 @@ fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
     let Overlay::Picker(p) = &app.overlay else {
         return;
     };
-    let r = centered(
-        area,
-        60,
-        (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
-    );
+    // The outline beside a wide reader: the panel the reader left free, full height.
+    let side = app.hit.outline_side.filter(|_| p.side);
+    let r = side.unwrap_or_else(|| {
+        centered(
+            area,
+            60,
+            (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
+        )
+    });
     unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
     let block = overlay_block(app, sanitize_line(&p.title));

@@ -64,6 +64,8 @@ pub struct Picker {
     pub title: String,
     pub rows: Vec<(String, Target)>,
     pub selected: usize,
+    /// The outline: drawn beside the reader when the reader is wide, else as an overlay.
+    pub side: bool,
 }
 
 /// The article as Markdown with its front matter, as `Y` copies it; sanitised like everything
@@ -254,10 +256,17 @@ impl App {
         if rows.is_empty() {
             return self.say("这篇文章没有标题或代码块");
         }
+        // The section being read is selected: the last heading at or above the top line.
+        let top = self.scroll + 1;
+        let selected = rows
+            .iter()
+            .rposition(|r| matches!(r.1, Target::Line(l) if l <= top))
+            .unwrap_or(0);
         self.overlay = Overlay::Picker(Picker {
             title: " 大纲 (Enter 跳转, Esc 关闭) ".into(),
             rows,
-            selected: 0,
+            selected,
+            side: true,
         });
     }
 
@@ -313,6 +322,7 @@ impl App {
                     title,
                     rows,
                     selected: 0,
+                    side: false,
                 });
             }
             Reply::Bookmarked { id, res: Ok(on) } => {

@@ -48,6 +48,10 @@ pub fn fetch_done(new: usize, updated: usize, failed: usize) -> String {
 }
 
 /// The footer's key hints for the focused pane.
+/// The reader's hints when code or a table is wider than the pane (`<` `>` scroll it).
+pub const READER_WIDE_HINTS: &str =
+    "j/k 滚动  < > 左右  n/N 匹配  f 链接  z 全屏  Esc 返回  ? 帮助  q 退出";
+
 pub fn hints(focus: super::app::Focus) -> &'static str {
     use super::app::Focus;
     match focus {
