@@ -11,30 +11,36 @@ use super::site::{Effect, Picker, Target};
 const SHIFT_STEP: usize = 8;
 
 /// The address a link of an article points to, if it is a web page zhiku may hand to a
-/// browser: http(s) only, relative links resolved against the article's own URL, no
-/// whitespace or control characters anywhere.
+/// browser: relative links resolved against the article's own URL, then the same check as
+/// `o` and `y` ([`crate::present::web_url`]: http(s) with a host, nothing unsafe in it).
 pub fn link_target(link: &str, article_url: Option<&str>) -> Result<String, &'static str> {
+    use crate::present::{UrlRefusal, web_url};
+    use crate::text::sanitize::{is_bidi, is_zero_width};
+    const UNSAFE: &str = "链接含空白或控制字符, 没有打开";
     if link.is_empty() {
         return Err("这个链接没有地址");
     }
-    if link.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("链接含空白或控制字符, 没有打开");
+    // Checked on the link as written: joining it to a base would percent-encode them.
+    if link
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_bidi(c) || is_zero_width(c))
+    {
+        return Err(UNSAFE);
     }
-    let parsed = match url::Url::parse(link) {
-        Ok(u) => u,
+    let absolute = match url::Url::parse(link) {
         Err(url::ParseError::RelativeUrlWithoutBase) => {
             let base = article_url
-                .and_then(|b| url::Url::parse(b).ok())
-                .filter(|b| matches!(b.scheme(), "http" | "https"))
+                .and_then(|b| web_url(b).ok())
+                .and_then(|b| url::Url::parse(&b).ok())
                 .ok_or("相对链接, 这篇文章没有网页原文可以参照")?;
-            base.join(link).map_err(|_| "链接无法解析")?
+            base.join(link).map_err(|_| "链接无法解析")?.to_string()
         }
-        Err(_) => return Err("链接无法解析"),
+        _ => link.to_owned(),
     };
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("不是网页链接, 没有打开");
-    }
-    Ok(parsed.to_string())
+    web_url(&absolute).map_err(|e| match e {
+        UrlRefusal::Unsafe => UNSAFE,
+        UrlRefusal::NotWeb => "不是网页链接, 没有打开",
+    })
 }
 
 impl App {
