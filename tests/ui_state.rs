@@ -349,11 +349,19 @@ fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
     assert_ne!(a.results.hits[0].meta.id, netty.id);
     assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
     assert_eq!(a.scroll, 3);
-    // Later results preview as before.
+    // The restored article is the selected row (issue 13 item 7: it was row 0, another
+    // article), so the next row previews the article after it.
+    let at = a
+        .results
+        .hits
+        .iter()
+        .position(|h| h.meta.id == netty.id)
+        .expect("the restored article is in the first page of 全部");
+    assert_eq!(a.res_sel, at);
     key(&mut a, &store, KeyCode::Char('j'));
     assert_eq!(
         a.article.as_ref().map(|x| x.meta.id),
-        a.results.hits.get(1).map(|h| h.meta.id)
+        a.results.hits.get(at + 1).map(|h| h.meta.id)
     );
 
     // The restored article arrives first, and the results twice (the first frame asks again

@@ -352,6 +352,19 @@ impl App {
         self.requery(false);
     }
 
+    /// Selects the result row of the article the reader shows, if the list holds it.
+    fn select_shown(&mut self) {
+        let shown = self.article.as_ref().map(|a| a.meta.id);
+        if let Some(i) = self
+            .results
+            .hits
+            .iter()
+            .position(|h| Some(h.meta.id) == shown)
+        {
+            self.res_sel = i;
+        }
+    }
+
     pub(super) fn open_selected(&mut self, mark_read: bool) {
         if let Some(hit) = self.results.hits.get(self.res_sel) {
             self.article_ticket += 1;
@@ -461,6 +474,11 @@ impl App {
                         self.res_sel = keep
                             .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
                             .unwrap_or(0);
+                        if pinned {
+                            // The article restored from last time is the selected row when
+                            // the list holds it.
+                            self.select_shown();
+                        }
                         if let Some(d) = self.doc.as_mut()
                             && d.needles != self.results.needles
                         {
@@ -527,6 +545,9 @@ impl App {
                             .map(|old| (old.meta.id, self.scroll));
                         self.article = Some(*a);
                         self.rebuild_doc();
+                        if restored {
+                            self.select_shown();
+                        }
                         if !same {
                             if let Some((id, at)) = left {
                                 self.outbox
