@@ -310,3 +310,30 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
     frame(&mut a, &store, 80, 24);
     assert!(a.hit.outline_side.is_none());
 }
+
+#[test]
+fn the_linux_tip_is_shortened_to_fit_and_t_always_shows_it() {
+    let store = article_store();
+    let mut a = common::app(&store);
+    a.tips = vec![(
+        "du -sh * | sort -h",
+        "删除当前目录下七天前的日志文件，清理磁盘空间时常用，执行前先去掉 -delete 看看会删哪些",
+    )];
+    a.tip_index = 0;
+    // At 120 columns the whole tip does not fit (it used to vanish): the command is shown
+    // whole, its text cut.
+    let shown = text_of(&frame(&mut a, &store, 120, 40));
+    let footer = shown.lines().last().unwrap().to_owned();
+    assert!(footer.contains("du -sh * | sort -h"), "{footer}");
+    assert!(footer.contains('⋯'), "{footer}");
+    // T says it whole on the status line, whatever the width (at 80 columns the footer has
+    // no room for the command).
+    key(&mut a, &store, KeyCode::Char('T'));
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|s| s.0.contains("看看会删哪些")),
+        "{:?}",
+        a.status
+    );
+}

@@ -639,14 +639,21 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     };
     let left_w = str_width(&left).min(w);
     let mut pieces = vec![(format!(" {left}"), style)];
-    if let Some((cmd, what)) = app.tip() {
-        let tip = format!("{cmd}  {what} ");
+    if let Some((cmd, what)) = app.tip().filter(|_| app.status.is_none()) {
+        // The command whole, and as much of what it does as fits (at least a few columns);
+        // when even that does not fit, no tip (`T` also says it on the status line).
         let room = w.saturating_sub(left_w + 4);
-        if str_width(&tip) <= room {
-            let pad = room - str_width(&tip) + 2;
+        if str_width(cmd) < room {
+            let for_what = room.saturating_sub(str_width(cmd) + 3);
+            let what = if for_what >= 4 {
+                format!("  {} ", crate::text::width::ellipsize(what, for_what))
+            } else {
+                " ".to_owned()
+            };
+            let pad = room.saturating_sub(str_width(cmd) + str_width(&what)) + 2;
             pieces.push((" ".repeat(pad), Style::new()));
             pieces.push((cmd.to_owned(), app.theme.key));
-            pieces.push((format!("  {what} "), app.theme.meta));
+            pieces.push((what, app.theme.meta));
         }
     }
     f.render_widget(Paragraph::new(fit(pieces, w)), area);

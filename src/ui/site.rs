@@ -239,6 +239,10 @@ impl App {
             }
             Action::NextTip if !self.tips.is_empty() && self.show_tip => {
                 self.tip_index = (self.tip_index + 1) % self.tips.len();
+                // Said on the status line too: the footer may have no room for a long one.
+                if let Some((cmd, what)) = self.tip() {
+                    self.say(format!("{cmd}  {what}"));
+                }
             }
             _ => {}
         }
