@@ -19,7 +19,7 @@ use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
 use unicode_width::UnicodeWidthChar;
 use zhiku::doc::Document;
-use zhiku::import::{Options, Source, import};
+use zhiku::import::{Options, import};
 use zhiku::search::{Request, search};
 use zhiku::store::Store;
 use zhiku::text::sanitize::{MAX_MARKS, is_bidi, is_width_changing, is_zero_width};
@@ -72,28 +72,8 @@ fn hostile_records() -> Vec<serde_json::Value> {
     ]
 }
 
-fn memory_source(name: &str, text: String) -> Source {
-    Source::Memory {
-        name: name.into(),
-        data: Box::leak(text.into_boxed_str()).as_bytes(),
-    }
-}
-
-fn store_with(records: &[serde_json::Value]) -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
-    let r = import(
-        &mut s,
-        vec![memory_source("t.jsonl", text)],
-        Options::default(),
-    )
-    .unwrap();
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    s
-}
-
 fn hostile_store() -> Store {
-    store_with(&hostile_records())
+    common::store_of(&hostile_records())
 }
 
 /// Every cell holds inert text: no control, C1, bidi, zero-width or width-changing character,
@@ -356,7 +336,7 @@ fn a_2_mb_line_is_wrapped_once_per_width_and_only_visible_lines_are_drawn() {
     }
 
     // In the reader: frames after the first draw only the visible lines, wherever they are.
-    let store = store_with(&[json!({"id": "big", "title": "样本 big", "body": body})]);
+    let store = common::store_of(&[json!({"id": "big", "title": "样本 big", "body": body})]);
     let mut a = common::app(&store);
     open(&mut a, &store, "big");
     // The first frame lays the article out (and asks for excerpts fitting the pane, whose
@@ -405,7 +385,7 @@ fn zalgo_is_capped_in_titles_bodies_and_the_stored_text_stays_whole() {
 
 #[test]
 fn nfd_text_is_stored_as_nfc_and_found_by_either_spelling() {
-    let store = store_with(&[json!({
+    let store = common::store_of(&[json!({
         "id": "nfd", "title": "Cafe\u{301} 分析 \u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}",
         "body": "re\u{301}sume\u{301} 与 nai\u{308}ve", "tags": ["Jose\u{301}"], "author": "Zoe\u{308}",
     })]);
@@ -442,7 +422,7 @@ fn nfd_text_is_stored_as_nfc_and_found_by_either_spelling() {
 /// Characters of our own chrome (every state of the reader, drawn over a plain article, so
 /// no glyph comes from article text) that `wanted` picks, with where they were seen.
 fn chrome_glyphs(ascii_borders: bool, wanted: impl Fn(char) -> bool) -> Vec<String> {
-    let store = store_with(&[
+    let store = common::store_of(&[
         json!({"id": "p", "title": "标题 plain", "body": "# 小节\n\n正文\n\n```\ncode\n```\n",
         "tags": ["Redis", "标签"], "author": "作者", "date": "2024-05-01"}),
     ]);
@@ -512,7 +492,7 @@ fn with_ascii_borders_no_box_drawing_is_drawn_in_any_state() {
 
 #[test]
 fn the_cursor_follows_the_caret_through_long_and_invisible_input() {
-    let store = store_with(&[json!({"id": "p", "title": "数据备份", "body": "正文"})]);
+    let store = common::store_of(&[json!({"id": "p", "title": "数据备份", "body": "正文"})]);
     let mut a = common::app(&store);
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| draw(&mut a, f)).unwrap();
@@ -596,7 +576,7 @@ fn keys_handled_with_a_reloaded_article_are_not_lost() {
 
 #[test]
 fn what_people_type_is_searched_as_text() {
-    let store = store_with(&[
+    let store = common::store_of(&[
         json!({"id": "sym", "title": "符号测试",
                "body": "引号 \"abc 和 a\"b 与 a AND b 以及 NEAR( x 还有 e-mail 和 c++ 以及 don't 与 x:y 号"}),
         json!({"id": "other", "title": "无关文章", "body": "完全不同的内容"}),

@@ -8,27 +8,9 @@ use common::{frame, key, text_of, typed};
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 use serde_json::json;
-use zhiku::import::{Options, Source, import};
 use zhiku::store::Store;
 use zhiku::ui::App;
 use zhiku::ui::site::Effect;
-
-fn store_with(records: &[serde_json::Value]) -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
-    let data: &'static [u8] = Box::leak(text.into_boxed_str()).as_bytes();
-    let r = import(
-        &mut s,
-        vec![Source::Memory {
-            name: "t.jsonl".into(),
-            data,
-        }],
-        Options::default(),
-    )
-    .unwrap();
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    s
-}
 
 const BODY: &str = "部署前先看[官方文档](https://docs.example.com/k8s)和[本站旧文](/archives/42)，\
 架构见下图。\n\n![集群架构](https://img.example.com/arch.png)\n\n\
@@ -37,7 +19,7 @@ const BODY: &str = "部署前先看[官方文档](https://docs.example.com/k8s)�
 最后一段使用Redis缓存。\n";
 
 fn article_store() -> Store {
-    store_with(&[
+    common::store_of(&[
         json!({"id": "k8s-1", "title": "在 K8s 上部署", "body": BODY, "tags": ["Kubernetes"],
                "url": "https://blog.example.com/post/k8s-1/", "date": "2025-01-02"}),
         json!({"id": "html-1", "title": "HTML 导出的文章",
@@ -198,7 +180,7 @@ fn html_bodies_read_like_markdown() {
 
 #[test]
 fn n_shows_where_you_are_and_marks_the_current_match() {
-    let store = store_with(&[json!({"id": "m-1", "title": "故障复盘",
+    let store = common::store_of(&[json!({"id": "m-1", "title": "故障复盘",
         "body": "第一次故障。\n\n中间的段落。\n\n第二次故障，第三次故障。\n\n结尾。"})]);
     let mut a = common::app(&store);
     open(&mut a, &store, "故障");
@@ -234,7 +216,7 @@ fn each_article_reopens_where_it_was_left() {
     let long: String = (1..=80)
         .map(|i| format!("第 {i} 段，部署与回滚的细节。\n\n"))
         .collect();
-    let store = store_with(&[
+    let store = common::store_of(&[
         json!({"id": "p-1", "title": "长文一 部署", "body": long, "date": "2025-01-02"}),
         json!({"id": "p-2", "title": "短文二 部署", "body": "很短。", "date": "2025-01-01"}),
     ]);
@@ -269,7 +251,7 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
             body.push_str(&format!("第 {i} 节的第 {k} 段说明文字。\n\n"));
         }
     }
-    let store = store_with(&[json!({"id": "o-1", "title": "大纲测试 部署", "body": body})]);
+    let store = common::store_of(&[json!({"id": "o-1", "title": "大纲测试 部署", "body": body})]);
     let mut a = common::app(&store);
     open(&mut a, &store, "大纲测试");
     a.zoom = true;

@@ -282,26 +282,13 @@ fn every_pane_and_overlay_title_is_sanitised() {
 // ---------------------------------------------------------------------------------------------
 // A result row leads with the title (issue 14 item 4)
 
-fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
-    use zhiku::import::{Options, Source, import};
-    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
-    let mut s = zhiku::store::Store::open_in_memory().unwrap();
-    let src = Source::Memory {
-        name: "t.jsonl".into(),
-        data: Box::leak(text.into_boxed_str()).as_bytes(),
-    };
-    let r = import(&mut s, vec![src], Options::default()).unwrap();
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    s
-}
-
 #[test]
 fn result_rows_lead_with_the_title_however_many_tags() {
     use serde_json::json;
     let long = "分布式系统中一致性协议的工程实践与故障恢复策略详解从理论推导到线上排障的完整记录与复盘总结报告";
     let title60: String = format!("{long}{long}").chars().take(60).collect();
     assert_eq!(title60.chars().count(), 60);
-    let store = store_of(&[
+    let store = common::store_of(&[
         json!({"id": "t8", "title": "八个标签 OpenClaw 智能体的架构解析", "published": "2025-03-01",
                "author": "作者甲", "views": 10, "body": "正文 八个标签的文章。",
                "tags": ["OpenClaw", "AI架构", "智能体", "技术解析", "Kubernetes", "Redis", "Kafka", "MySQL"]}),

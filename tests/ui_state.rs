@@ -429,25 +429,11 @@ fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
     assert_eq!(a.results.hits[a.res_sel].meta.id, chosen);
 }
 
-/// A store of the given JSONL records.
-fn store_of(records: &[serde_json::Value]) -> zhiku::store::Store {
-    use zhiku::import::{Options, Source, import};
-    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
-    let mut s = zhiku::store::Store::open_in_memory().unwrap();
-    let src = Source::Memory {
-        name: "t.jsonl".into(),
-        data: Box::leak(text.into_boxed_str()).as_bytes(),
-    };
-    let r = import(&mut s, vec![src], Options::default()).unwrap();
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    s
-}
-
 #[test]
 fn y_copies_only_a_plain_web_url_and_says_why_not() {
     use zhiku::ui::site::Effect;
     let evil = "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}";
-    let store = store_of(&[
+    let store = common::store_of(&[
         serde_json::json!({"id": "u1", "title": "链接一 evil", "body": "正文", "url": evil}),
         serde_json::json!({"id": "u2", "title": "链接二 good", "body": "正文",
                            "url": "https://example.com/数据库?q=1"}),

@@ -18,6 +18,19 @@ use zhiku::ui::app::Outgoing;
 use zhiku::ui::render::draw;
 use zhiku::ui::worker::{Reply, serve_job, serve_search};
 
+/// An in-memory store of the given JSON Lines records (each must import).
+pub fn store_of(records: &[serde_json::Value]) -> Store {
+    let text: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = Store::open_in_memory().unwrap();
+    let src = zhiku::import::Source::Memory {
+        name: "t.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    let r = import(&mut s, vec![src], Options::default()).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
 pub fn sample_store() -> Store {
     let mut s = Store::open_in_memory().unwrap();
     let r = import(&mut s, zhiku::sample::sources(), Options::default()).unwrap();
