@@ -157,6 +157,8 @@ pub struct Document {
     pub current: Option<(usize, usize)>,
     /// About how long the article takes to read, in minutes.
     pub reading_minutes: usize,
+    /// Some line is clipped at this layout (the footer then names `<` `>`).
+    pub any_clipped: bool,
 }
 
 /// Reading time: Chinese at about 400 characters a minute, other text at about 200 words a
@@ -308,6 +310,7 @@ impl Document {
         }
         self.width = width;
         self.visual.clear();
+        self.any_clipped = false;
         for (i, l) in self.lines.iter().enumerate() {
             let room = width
                 .saturating_sub(str_width(&l.prefix).max(str_width(&l.cont)))
@@ -318,6 +321,7 @@ impl Document {
                 let from = skip_columns(&l.text, self.shift);
                 let rest = &l.text[from..];
                 let clipped = str_width(rest) > room;
+                self.any_clipped |= clipped;
                 let keep = if clipped {
                     truncate_to_width(rest, room.saturating_sub(1)).len()
                 } else {

@@ -631,7 +631,7 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
             && app
                 .doc
                 .as_ref()
-                .is_some_and(|d| d.visual.iter().any(|v| v.clipped) || d.shift > 0) =>
+                .is_some_and(|d| d.any_clipped || d.shift > 0) =>
         {
             (s::READER_WIDE_HINTS.to_owned(), app.theme.dim)
         }
