@@ -2,6 +2,7 @@
 
 pub mod fold;
 pub mod plain;
+pub mod regional;
 pub mod sanitize;
 pub mod width;
 pub mod wrap;
