@@ -8,7 +8,6 @@
 //! ```
 
 #[path = "corpus/mod.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use zhiku::text::regional::{Judged, judge, table_text};
