@@ -109,6 +109,8 @@ struct Run<'a> {
     /// Read marks and bookmarks of the records (`export --user-state`), written to the
     /// user-state file after the commit so that the run never locks it.
     user_states: Vec<(String, crate::store::UserState)>,
+    /// Index rows not yet written (see `articles::IndexBatch`).
+    index: articles::IndexBatch,
 }
 
 /// The articles are saved; user state that could not be restored is a warning.
@@ -166,6 +168,7 @@ pub fn import(
         report: Report::default(),
         progress,
         user_states: Vec::new(),
+        index: articles::IndexBatch::default(),
     };
     for r in early {
         run.reject(r)?;
@@ -313,8 +316,12 @@ impl Run<'_> {
             report,
             path,
             user_states,
+            mut index,
             ..
         } = self;
+        index
+            .flush(&tx)
+            .map_err(|e| StoreError::from_sqlite(&path, e))?;
         // The ranking lengths of the index as this run leaves it (see crate::index::lengths).
         crate::index::lengths::save(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
         tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
@@ -336,7 +343,7 @@ impl Run<'_> {
         if let Some(state) = a.user_state.take() {
             self.user_states.push((a.ext_id(), state));
         }
-        match articles::upsert_changed(&self.tx, &a, &self.now)
+        match articles::upsert_changed(&self.tx, &a, &self.now, &mut self.index)
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?
         {
             (_, Upserted::Inserted, _) => self.report.inserted += 1,
@@ -678,6 +685,30 @@ mod tests {
             r.rejected[0].to_string(),
             "a.json:3: body: expected text, got a number"
         );
+    }
+
+    #[test]
+    fn an_article_met_twice_in_one_run_is_indexed_once_as_last_seen() {
+        // Index rows are written in batches (articles::IndexBatch): the second version must
+        // replace the first one still waiting in the batch, not delete a row never written.
+        let mut s = Store::open_in_memory().unwrap();
+        let data = "{\"id\":\"a\",\"title\":\"t\",\"body\":\"旧的正文 alpha\"}\n\
+                    {\"id\":\"b\",\"title\":\"u\",\"body\":\"别的 gamma\"}\n\
+                    {\"id\":\"a\",\"title\":\"t\",\"body\":\"新的正文 beta\"}\n";
+        let r = import(&mut s, vec![mem("f.jsonl", data)], Options::default()).unwrap();
+        assert_eq!((r.inserted, r.updated), (2, 1));
+        let hits = |q: &str| {
+            crate::search::search(s.conn(), &crate::search::Request::new(q))
+                .unwrap()
+                .total
+        };
+        assert_eq!((hits("alpha"), hits("beta"), hits("gamma")), (0, 1, 1));
+        s.conn()
+            .execute(
+                "INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)",
+                [],
+            )
+            .unwrap();
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::articles::{TagRow, index_row};
+use super::articles::{IndexBatch, IndexRow, TagRow};
 use super::schema::OTHER_TAG_POSITION;
 use super::{Result, Store};
 use crate::taxonomy::classify::{CategoryChoice, Classified, TagKind, classify};
@@ -195,6 +195,7 @@ pub(crate) fn retag_in(conn: &Connection, t: &Taxonomy) -> rusqlite::Result<Reta
         "SELECT id, title, author, body, source_category, source_tags, category_id FROM articles ORDER BY id",
     )?;
     let mut rows = st.query([])?;
+    let mut index = IndexBatch::default();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let (title, author, body): (String, Option<String>, String) =
@@ -207,8 +208,12 @@ pub(crate) fn retag_in(conn: &Connection, t: &Taxonomy) -> rusqlite::Result<Reta
         report.articles += 1;
         report.moved += usize::from(cat != before);
         report.inferred += usize::from(c.tags.iter().any(|x| x.inferred));
-        index_row(conn, id, &title, author.as_deref(), &body, cat, &tags)?;
+        index.push(
+            conn,
+            IndexRow::new(id, &title, author.as_deref(), &body, cat, &tags),
+        )?;
     }
+    index.flush(conn)?;
     // Categories of the library and tags no article carries any more go.
     conn.execute_batch(
         "DELETE FROM categories WHERE kind = 1 AND id NOT IN (SELECT category_id FROM articles); \
