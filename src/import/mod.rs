@@ -335,7 +335,16 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn accept(&mut self, mut a: NewArticle) -> Result<(), ImportError> {
+    fn accept(&mut self, a: NewArticle) -> Result<(), ImportError> {
+        self.accept_tokens(a, None)
+    }
+
+    /// [`Self::accept`] with the article's index tokens when they were made beforehand.
+    fn accept_tokens(
+        &mut self,
+        mut a: NewArticle,
+        tokens: Option<articles::Tokens>,
+    ) -> Result<(), ImportError> {
         if let (Some(base), Some(url)) = (&self.opts.base_url, &a.url) {
             a.url = Some(record::absolute_url(base, url));
         }
@@ -343,7 +352,7 @@ impl Run<'_> {
         if let Some(state) = a.user_state.take() {
             self.user_states.push((a.ext_id(), state));
         }
-        match articles::upsert_changed(&self.tx, &a, &self.now, &mut self.index)
+        match articles::upsert_changed(&self.tx, &a, &self.now, &mut self.index, tokens)
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?
         {
             (_, Upserted::Inserted, _) => self.report.inserted += 1,
@@ -522,59 +531,125 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// JSON Lines. The reading and the writing stay on this thread; decoding, parsing,
+    /// normalising and tokenising each line happen on a second one (the store's writes and
+    /// the text work take about the same time, and machines have two cores at least).
+    /// Results come back in line order, so rejections and strict mode behave as if one
+    /// thread did everything; at most [`AHEAD`] lines are in flight.
     fn lines(&mut self, name: &str, r: &mut dyn BufRead) -> Result<(), ImportError> {
-        let mut buf = Vec::new();
+        let tz = self.opts.tz;
+        std::thread::scope(|scope| {
+            let (lines, inbox) = std::sync::mpsc::sync_channel::<(usize, Option<Vec<u8>>)>(AHEAD);
+            let (parsed_tx, parsed) = std::sync::mpsc::channel::<(usize, Parsed)>();
+            scope.spawn(move || {
+                for (line_no, bytes) in inbox {
+                    let p = match bytes {
+                        Some(b) => parse_line(&b, line_no, tz, name),
+                        None => Parsed::TooLong,
+                    };
+                    if parsed_tx.send((line_no, p)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let end = self.read_lines(name, r, &lines, &parsed);
+            drop(lines);
+            let end = end?;
+            for (line, p) in parsed {
+                self.parsed(name, line, p)?;
+            }
+            match end {
+                Some(reject) => self.reject(reject),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// Reads lines into the pipeline, handling what has come back meanwhile. Returns the
+    /// read error that ended the file early, if one did (to report after the lines before it).
+    fn read_lines(
+        &mut self,
+        name: &str,
+        r: &mut dyn BufRead,
+        lines: &std::sync::mpsc::SyncSender<(usize, Option<Vec<u8>>)>,
+        parsed: &std::sync::mpsc::Receiver<(usize, Parsed)>,
+    ) -> Result<Option<Rejection>, ImportError> {
         let mut line_no = 0;
         loop {
-            let line = read::next_line(r, MAX_LINE, &mut buf).map_err(|e| StoreError::Io {
-                path: name.into(),
-                source: e,
-            });
-            let line = match line {
+            let mut buf = Vec::new();
+            let line = match read::next_line(r, MAX_LINE, &mut buf) {
                 Ok(l) => l,
                 Err(e) => {
-                    let reason = e.to_string();
-                    return self.reject(Rejection {
+                    return Ok(Some(Rejection {
                         path: name.into(),
                         line: line_no + 1,
-                        reason,
-                    });
+                        reason: e.to_string(),
+                    }));
                 }
             };
             line_no += 1;
-            let bytes = match line {
-                None => return Ok(()),
-                Some(Line::TooLong) => {
-                    let reason = format!("line longer than {} MiB; skipped", MAX_LINE >> 20);
-                    self.reject(Rejection {
-                        path: name.into(),
-                        line: line_no,
-                        reason,
-                    })?;
-                    continue;
-                }
-                Some(Line::Text(b)) => b,
-            };
-            self.progress.advance(bytes.len() as u64 + 1);
-            let text = match std::str::from_utf8(&bytes) {
-                Ok(t) if line_no == 1 => read::strip_bom(t),
-                Ok(t) => t,
-                Err(_) => {
-                    self.reject(Rejection {
-                        path: name.into(),
-                        line: line_no,
-                        reason: "invalid UTF-8".into(),
-                    })?;
-                    continue;
+            let msg = match line {
+                None => return Ok(None),
+                Some(Line::TooLong) => None,
+                Some(Line::Text(b)) => {
+                    self.progress.advance(b.len() as u64 + 1);
+                    Some(b)
                 }
             };
-            if text.trim().is_empty() {
-                continue;
+            if lines.send((line_no, msg)).is_err() {
+                return Ok(None);
             }
-            let r = record_from_json(text, self.opts.tz, name);
-            self.outcome(name, line_no, r)?;
-            buf = bytes;
+            while let Ok((line, p)) = parsed.try_recv() {
+                self.parsed(name, line, p)?;
+            }
         }
+    }
+
+    fn parsed(&mut self, name: &str, line: usize, p: Parsed) -> Result<(), ImportError> {
+        let reject = |reason: String| Rejection {
+            path: name.into(),
+            line,
+            reason,
+        };
+        match p {
+            Parsed::Blank => Ok(()),
+            Parsed::TooLong => self.reject(reject(format!(
+                "line longer than {} MiB; skipped",
+                MAX_LINE >> 20
+            ))),
+            Parsed::Invalid(reason) => self.reject(reject(reason)),
+            Parsed::Article(a, tokens) => self.accept_tokens(*a, Some(tokens)),
+        }
+    }
+}
+
+/// Lines read ahead of the store's writes in a JSON Lines import (memory: at most this many
+/// lines of up to `MAX_LINE` bytes, plus their parsed articles).
+const AHEAD: usize = 64;
+
+/// One line of JSON Lines, made ready off the writing thread.
+enum Parsed {
+    Blank,
+    TooLong,
+    Invalid(String),
+    Article(Box<NewArticle>, articles::Tokens),
+}
+
+fn parse_line(bytes: &[u8], line_no: usize, tz: FixedOffset, name: &str) -> Parsed {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if line_no == 1 => read::strip_bom(t),
+        Ok(t) => t,
+        Err(_) => return Parsed::Invalid("invalid UTF-8".into()),
+    };
+    if text.trim().is_empty() {
+        return Parsed::Blank;
+    }
+    match record_from_json(text, tz, name) {
+        Ok(a) => {
+            let tokens = articles::Tokens::of_article(&a);
+            Parsed::Article(Box::new(a), tokens)
+        }
+        Err(reason) => Parsed::Invalid(reason),
     }
 }
 

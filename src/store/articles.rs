@@ -151,7 +151,7 @@ pub fn upsert(
     now: &str,
 ) -> rusqlite::Result<(ArticleId, Upserted)> {
     let mut batch = IndexBatch::default();
-    let r = upsert_changed(tx, a, now, &mut batch)?;
+    let r = upsert_changed(tx, a, now, &mut batch, None)?;
     batch.flush(tx)?;
     Ok((r.0, r.1))
 }
@@ -166,6 +166,7 @@ pub(crate) fn upsert_changed(
     a: &NewArticle,
     now: &str,
     batch: &mut IndexBatch,
+    tokens: Option<Tokens>,
 ) -> rusqlite::Result<(ArticleId, Upserted, bool)> {
     let ext_id = a.ext_id();
     let (taxonomy, classified) = super::classify::classify_new(a);
@@ -256,16 +257,10 @@ pub(crate) fn upsert_changed(
         }
     };
     let (category_id, tags) = super::classify::file_article(tx, &taxonomy, id, &classified)?;
+    let tokens = tokens.unwrap_or_else(|| Tokens::of_article(a));
     batch.push(
         tx,
-        IndexRow::new(
-            id,
-            &a.title,
-            a.author.as_deref(),
-            &a.body,
-            category_id,
-            &tags,
-        ),
+        IndexRow::of_tokens(id, tokens, a.author.as_deref(), category_id, &tags),
     )?;
     Ok((ArticleId(id), what, true))
 }
@@ -307,6 +302,28 @@ pub(crate) fn index_row(
     IndexRow::new(id, title, author, body, category_id, tags).write(conn)
 }
 
+/// An article's title, author and body as the index holds them (pure: any thread).
+pub struct Tokens {
+    title: String,
+    author: String,
+    body: String,
+}
+
+impl Tokens {
+    pub fn of(title: &str, author: Option<&str>, body: &str) -> Tokens {
+        Tokens {
+            title: index_text(title),
+            author: index_text(author.unwrap_or("")),
+            body: index_text(body),
+        }
+    }
+
+    /// The tokens of an article about to be stored.
+    pub fn of_article(a: &NewArticle) -> Tokens {
+        Tokens::of(&a.title, a.author.as_deref(), &a.body)
+    }
+}
+
 /// An article's row of the search index, tokenised, not yet written.
 pub(crate) struct IndexRow {
     id: i64,
@@ -325,6 +342,23 @@ impl IndexRow {
         category_id: i64,
         tags: &[TagRow],
     ) -> IndexRow {
+        IndexRow::of_tokens(
+            id,
+            Tokens::of(title, author, body),
+            author,
+            category_id,
+            tags,
+        )
+    }
+
+    /// The row from text tokenised beforehand (an import tokenises on another thread).
+    pub(crate) fn of_tokens(
+        id: i64,
+        tokens: Tokens,
+        author: Option<&str>,
+        category_id: i64,
+        tags: &[TagRow],
+    ) -> IndexRow {
         let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
         let mut tags_text = tokenize_tags(&names);
         for (_, tag, _) in tags {
@@ -339,10 +373,10 @@ impl IndexRow {
         }
         IndexRow {
             id,
-            title: index_text(title),
+            title: tokens.title,
             tags: tags_text,
-            author: index_text(author.unwrap_or("")),
-            body: index_text(body),
+            author: tokens.author,
+            body: tokens.body,
         }
     }
 
