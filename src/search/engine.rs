@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::highlight::{Needle, excerpt, find_matches};
 use super::query::{Query, Term, parse};
-use super::rank::{Df, Plan};
-use super::tokenize::{Run, runs};
+use crate::index::rank::{Df, Plan};
+use crate::index::tokens::{Run, runs};
 use crate::store::{ArticleId, ArticleMeta, article_from_row, articles::META_SELECT};
 use crate::text::{fold_str, search_fold_str};
 
@@ -620,7 +620,7 @@ impl Ctx<'_> {
     /// list, another order) never loads the 400 KB of a 100,000-article library.
     fn ranks(&self) -> rusqlite::Result<()> {
         if !self.lengths.get() {
-            super::rank::refresh_lengths(self.conn)?;
+            crate::index::rank::refresh_lengths(self.conn)?;
             self.lengths.set(true);
         }
         Ok(())
@@ -1266,7 +1266,7 @@ mod tests {
         )
         .unwrap();
         let conn = store.conn();
-        let loaded = || super::super::rank::lengths_loaded(conn);
+        let loaded = || crate::index::rank::lengths_loaded(conn);
         // Nothing matches, a list without text, another order: nothing is ranked.
         for (text, sort) in [
             ("zzqqxxnomatchzz", Sort::Relevance),

@@ -4,8 +4,5 @@ pub mod browse;
 pub mod engine;
 pub mod highlight;
 pub mod query;
-#[allow(unsafe_code)]
-pub mod rank;
-pub mod tokenize;
 
 pub use engine::{BROAD, COUNT_CAP, Hit, Request, Results, Scope, Sort, search};

@@ -5,7 +5,6 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::{Result, Store, StoreError};
-use crate::search::tokenize::index_text;
 
 /// Row id of an article in one store (not stable across stores: use `ext_id` for that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,9 +109,9 @@ fn decode_tags(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The text indexed for an article's tags.
+/// The text indexed for an article's tags ([`crate::index::tags_text`]).
 pub fn tokenize_tags(tags: &[String]) -> String {
-    index_text(&tags.join(" "))
+    crate::index::tags_text(tags)
 }
 
 /// SQL selecting the [`ArticleMeta`] columns for `articles a`; append a WHERE/ORDER clause.
@@ -230,8 +229,7 @@ pub(crate) fn upsert_changed(
                 a.category,
                 source_tags
             ])?;
-            tx.prepare_cached("DELETE FROM fts WHERE rowid = ?1")?
-                .execute([id])?;
+            crate::index::delete_row(tx, id)?;
             (id, Upserted::Updated)
         }
         None => {
@@ -261,31 +259,9 @@ pub(crate) fn upsert_changed(
     Ok((ArticleId(id), what, true))
 }
 
-/// The search-index token marking articles with a tag (`tag:` filters match it).
-pub fn tag_marker(tag_id: i64) -> String {
-    format!("zkt{tag_id}")
-}
+pub use crate::index::{TagRow, author_marker, category_marker, tag_marker};
 
-/// The search-index token marking the articles filed under a category (`cat:` filters and the
-/// tree's category scope match it).
-pub fn category_marker(category_id: i64) -> String {
-    format!("zkc{category_id}")
-}
-
-/// The search-index token marking articles by an author (`author:` filters match it):
-/// a hash of the folded name, so any spelling of the name's case meets the same token.
-pub fn author_marker(author: &str) -> String {
-    let hash = Sha256::digest(crate::text::search_fold_str(author.trim()).as_bytes());
-    let hex: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    format!("zka{hex}")
-}
-
-/// An article's tag: name, tag id, the tag's category id.
-pub(crate) type TagRow = (String, i64, i64);
-
-/// Writes an article's row of the search index. The tags column holds the tag names' tokens
-/// and the tag markers, and the marker of the one category the article is filed under (so
-/// that `cat:` finds exactly the articles the tree counts).
+/// Writes an article's row of the search index ([`crate::index::write_row`]).
 pub(crate) fn index_row(
     conn: &rusqlite::Connection,
     id: i64,
@@ -295,51 +271,12 @@ pub(crate) fn index_row(
     category_id: i64,
     tags: &[TagRow],
 ) -> rusqlite::Result<()> {
-    let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
-    let mut tags_text = tokenize_tags(&names);
-    for (_, tag, _) in tags {
-        tags_text.push(' ');
-        tags_text.push_str(&tag_marker(*tag));
-    }
-    tags_text.push(' ');
-    tags_text.push_str(&category_marker(category_id));
-    if let Some(a) = author.filter(|a| !a.trim().is_empty()) {
-        tags_text.push(' ');
-        tags_text.push_str(&author_marker(a));
-    }
-    conn.prepare_cached(
-        "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        id,
-        index_text(title),
-        tags_text,
-        index_text(author.unwrap_or("")),
-        index_text(body)
-    ])?;
-    Ok(())
+    crate::index::write_row(conn, id, title, author, body, category_id, tags)
 }
 
-/// Rebuilds the whole search index from the articles (schema migrations).
+/// Rebuilds the whole search index from the articles ([`crate::index::reindex_all`]).
 pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')", [])?;
-    let mut st =
-        conn.prepare("SELECT id, title, author, body, category_id FROM articles ORDER BY id")?;
-    let mut tag_st = conn.prepare(
-        "SELECT t.name, t.id, t.category_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-         WHERE x.article_id = ?1 ORDER BY x.position",
-    )?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let (title, author, body): (String, Option<String>, String) =
-            (r.get(1)?, r.get(2)?, r.get(3)?);
-        let tags: Vec<TagRow> = tag_st
-            .query_map([id], |t| Ok((t.get(0)?, t.get(1)?, t.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        index_row(conn, id, &title, author.as_deref(), &body, r.get(4)?, &tags)?;
-    }
-    Ok(())
+    crate::index::reindex_all(conn)
 }
 
 /// The current time as stored in `imported_at`/`updated_at`.
