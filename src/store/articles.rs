@@ -259,7 +259,7 @@ pub(crate) fn upsert_changed(
     Ok((ArticleId(id), what, true))
 }
 
-pub use crate::index::{TagRow, author_marker, category_marker, tag_marker};
+pub use crate::index::TagRow;
 
 /// Writes an article's row of the search index ([`crate::index::write_row`]).
 pub(crate) fn index_row(
