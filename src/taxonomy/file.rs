@@ -350,7 +350,12 @@ impl Builder<'_> {
         let mut group = Vec::with_capacity(list.len() + 1);
         for w in std::iter::once(word).chain(list) {
             let name = self.check_name(w, "synonym")?;
-            if crate::index::runs(&name).is_empty() {
+            // What the tokeniser keeps (letters, digits, Han), checked without its 简繁 table:
+            // loading that costs more than the rest of a `zhiku search` process.
+            let searchable = crate::text::fold_str(&name)
+                .chars()
+                .any(|c| c.is_alphanumeric() || crate::text::is_cjk(c));
+            if !searchable {
                 return Err(self.err(
                     self.line(w),
                     format!(
