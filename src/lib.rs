@@ -2,7 +2,7 @@
 //!
 //! Only `ui` depends on ratatui; store, import, search, text, the document model (`doc`) and
 //! the presentation helpers (`present`) are plain library code the command line shares.
-//! The one module with `unsafe` code is `search::rank` (an FTS5 auxiliary function).
+//! The one module with `unsafe` code is `index::rank` (an FTS5 auxiliary function).
 
 #![deny(unsafe_code)]
 

@@ -377,3 +377,83 @@ fn chinese_operators_find_what_the_english_ones_find() {
     // Excluding with the full-width minus really excludes.
     assert!(ids("恢复 －备份").len() < ids("恢复").len());
 }
+
+/// A store of these (id, title, body) records, tags inferred by the built-in taxonomy.
+fn store_of(records: &[(&str, &str, &str)]) -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut lines = String::new();
+    for (id, title, body) in records {
+        lines.push_str(
+            &serde_json::json!({"id": id, "title": title, "body": body, "date": "2024-05-01"})
+                .to_string(),
+        );
+        lines.push('\n');
+    }
+    let data: &'static str = Box::leak(lines.into_boxed_str());
+    let src = zhiku::import::Source::Memory {
+        name: "a.jsonl".into(),
+        data: data.as_bytes(),
+    };
+    import(&mut s, vec![src], Options::default()).unwrap();
+    s
+}
+
+#[test]
+fn an_alias_finds_its_tag_ranked_below_the_literal_matches() {
+    let s = store_of(&[
+        (
+            "kube",
+            "Kubernetes 集群扩容实践",
+            "用 HPA 给 Kubernetes 工作负载扩容，节点不够时再扩容节点池。",
+        ),
+        (
+            "k8s",
+            "k8s 扩容笔记",
+            "记录一次 k8s 扩容：先扩副本，再扩节点。",
+        ),
+        ("mysql", "MySQL 分库扩容", "分库分表之后的扩容方案。"),
+    ]);
+    let r = search(s.conn(), &Request::new("k8s 扩容")).unwrap();
+    let order: Vec<&str> = r.hits.iter().map(|h| h.meta.ext_id.as_str()).collect();
+    assert_eq!(order, ["k8s", "kube", "mysql"], "{:?}", r.hits);
+    // The literal match is in the all-terms tier; the Kubernetes article matched all terms
+    // through the alias, and is highlighted where it says Kubernetes.
+    assert!(r.hits[0].tier <= 1 && r.hits[1].tier == 1, "{:?}", r.hits);
+    let kube = &r.hits[1];
+    let marked: Vec<&str> = kube
+        .title_matches
+        .iter()
+        .map(|m| &kube.meta.title[m.clone()])
+        .collect();
+    assert!(marked.contains(&"Kubernetes"), "{marked:?}");
+    let folded: Vec<char> = "kubernetes".chars().collect();
+    assert!(r.needles.contains(&folded), "the reader's n/N find it too");
+    // Written in quotes, the term is exact: no alias.
+    let exact = search(s.conn(), &Request::new("\"k8s\" 扩容")).unwrap();
+    assert_eq!(exact.hits[0].meta.ext_id, "k8s");
+    assert!(exact.hits.iter().skip(1).all(|h| h.tier >= 2));
+    // Without the alias in the query, nothing changes.
+    let plain = search(s.conn(), &Request::new("扩容")).unwrap();
+    assert_eq!(plain.total, 3);
+    assert!(!plain.needles.contains(&folded));
+}
+
+#[test]
+fn built_in_synonyms_match_both_ways_below_the_word_itself() {
+    let s = store_of(&[
+        (
+            "en",
+            "Container runtime notes",
+            "How a container starts: namespaces, cgroups.",
+        ),
+        ("zh", "容器运行时笔记", "一个容器如何启动。"),
+        ("other", "镜像仓库", "推送镜像。"),
+    ]);
+    let zh = search(s.conn(), &Request::new("容器")).unwrap();
+    let order: Vec<&str> = zh.hits.iter().map(|h| h.meta.ext_id.as_str()).collect();
+    assert_eq!(order, ["zh", "en"]);
+    let en = search(s.conn(), &Request::new("container")).unwrap();
+    let order: Vec<&str> = en.hits.iter().map(|h| h.meta.ext_id.as_str()).collect();
+    assert_eq!(order, ["en", "zh"]);
+    assert!(!en.hits[1].excerpt_matches.is_empty(), "容器 highlighted");
+}

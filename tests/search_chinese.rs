@@ -88,3 +88,49 @@ fn an_existing_store_is_indexed_again_by_the_migration() {
     assert_eq!(ids(&s, "数据库"), ["tw-1"]);
     assert_eq!(ids(&s, "Kafka"), ["x-1"]);
 }
+
+#[test]
+fn regional_vocabulary_finds_the_other_word_below_literal_matches() {
+    // 软件 (mainland) is 軟體 in Taiwan, 内存 is 記憶體; 序列 and 串行 are two words in mainland
+    // text and must not meet (assets/regional.tsv drops that pair).
+    let recs = [
+        serde_json::json!({"id": "tw", "title": "軟體測試入門", "body": "記憶體洩漏與單元測試。"}),
+        serde_json::json!({"id": "cn", "title": "软件测试入门", "body": "内存泄漏与单元测试。"}),
+        serde_json::json!({"id": "seq", "title": "序列化", "body": "Java 对象的序列化。"}),
+        serde_json::json!({"id": "ser", "title": "串行通信", "body": "串行端口。"}),
+    ];
+    let text: String = recs.iter().map(|r| r.to_string() + "\n").collect();
+    let mut s = Store::open_in_memory().unwrap();
+    let src = Source::Memory {
+        name: "r.jsonl".into(),
+        data: Box::leak(text.into_boxed_str()).as_bytes(),
+    };
+    import(&mut s, vec![src], Options::default()).unwrap();
+    let order = |q: &str| -> Vec<String> {
+        search(s.conn(), &Request::new(q))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.meta.ext_id)
+            .collect()
+    };
+    assert_eq!(order("软件"), ["cn", "tw"]);
+    assert_eq!(order("軟體"), ["tw", "cn"]);
+    assert_eq!(order("内存"), ["cn", "tw"]);
+    assert_eq!(order("記憶體"), ["tw", "cn"]);
+    assert_eq!(order("序列"), ["seq"]);
+    assert_eq!(order("串行"), ["ser"]);
+    // The variant is highlighted where it matched.
+    let hit = search(s.conn(), &Request::new("内存"))
+        .unwrap()
+        .hits
+        .into_iter()
+        .find(|h| h.meta.ext_id == "tw")
+        .unwrap();
+    assert!(
+        hit.excerpt_matches
+            .iter()
+            .any(|m| &hit.excerpt[m.clone()] == "記憶體"),
+        "{hit:?}"
+    );
+}

@@ -389,3 +389,56 @@ fn export_then_import_keeps_inferred_tags_inferred() {
     // The copy exports the same lines: the inferred tag is listed apart, not made a source tag.
     assert_eq!(env.export_text_of(&copy), text);
 }
+
+#[test]
+fn user_synonyms_search_both_ways_loops_and_huge_groups_are_bounded_bad_lines_named() {
+    let env = common::cli::Env::new();
+    let data = [
+        r#"{"id":"mesh","title":"服务网格入门","body":"控制面与数据面。"}"#,
+        r#"{"id":"istio","title":"Istio in practice","body":"Sidecars everywhere."}"#,
+        r#"{"id":"w","title":"w3 report","body":"nothing else"}"#,
+    ]
+    .join("\n");
+    let src = env.write("a.jsonl", data);
+    // A loop (服务网格 ↔ istio ↔ 服务网格) and one word to 10,000.
+    let big: Vec<String> = (0..10_000).map(|i| format!("\"w{i}\"")).collect();
+    env.write(
+        "xdg-config/zhiku/taxonomy.toml",
+        format!(
+            "[synonyms]\n\"服务网格\" = [\"service mesh\", \"istio\"]\nistio = [\"服务网格\"]\n\
+             \"大表\" = [{}]\n",
+            big.join(", ")
+        ),
+    );
+    let out = env.import(&[&src]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let ids = |q: &str| -> Vec<String> {
+        let out = env.run(&["search", q, "--json"]);
+        assert_eq!(out.code, 0, "{out:#?}");
+        out.stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids("istio"), ["\"istio\"", "\"mesh\""]);
+    assert_eq!(ids("服务网格"), ["\"mesh\"", "\"istio\""]);
+    // 大表 expands to its first words only (w3 among them), and answers at once.
+    assert_eq!(ids("大表"), ["\"w\""]);
+    let config = env.run(&["config"]);
+    assert_eq!(config.code, 0, "{config:#?}");
+    let groups = format!("{} synonym groups", builtin().synonyms.len() + 3);
+    assert!(config.stdout.contains(&groups), "{config:#?}");
+    // A bad line is named.
+    env.write(
+        "xdg-config/zhiku/taxonomy.toml",
+        "[synonyms]\n\"服务网格\" = [\"istio\"]\n\"坏\" = [\"***\"]\n",
+    );
+    let config = env.run(&["config"]);
+    assert_ne!(config.code, 0, "{config:#?}");
+    assert!(
+        config
+            .stderr
+            .contains("taxonomy.toml:3: the synonym \"***\" has no letter, digit or Han character"),
+        "{config:#?}"
+    );
+}

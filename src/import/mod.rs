@@ -646,7 +646,7 @@ fn parse_line(bytes: &[u8], line_no: usize, tz: FixedOffset, name: &str) -> Pars
     }
     match record_from_json(text, tz, name) {
         Ok(a) => {
-            let tokens = articles::Tokens::of_article(&a);
+            let tokens = articles::tokens_of(&a);
             Parsed::Article(Box::new(a), tokens)
         }
         Err(reason) => Parsed::Invalid(reason),

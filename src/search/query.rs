@@ -7,7 +7,7 @@
 
 use chrono::{NaiveDate, TimeZone};
 
-use super::tokenize::{Run, runs};
+use crate::index::tokens::{Run, runs};
 
 /// A search term: text that must occur (as a phrase of its tokens).
 #[derive(Debug, Clone, PartialEq)]
@@ -194,7 +194,7 @@ fn parse_bound(s: &str, end: bool) -> Option<i64> {
         _ => return None,
     };
     let day = if end { next } else { start };
-    let tz = crate::import::record::china_offset();
+    let tz = crate::text::date::china_offset();
     Some(
         tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
             .single()?

@@ -5,7 +5,6 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::{Result, Store, StoreError};
-use crate::search::tokenize::index_text;
 
 /// Row id of an article in one store (not stable across stores: use `ext_id` for that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,9 +109,9 @@ fn decode_tags(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The text indexed for an article's tags.
+/// The text indexed for an article's tags ([`crate::index::tags_text`]).
 pub fn tokenize_tags(tags: &[String]) -> String {
-    index_text(&tags.join(" "))
+    crate::index::tags_text(tags)
 }
 
 /// SQL selecting the [`ArticleMeta`] columns for `articles a`; append a WHERE/ORDER clause.
@@ -237,8 +236,7 @@ pub(crate) fn upsert_changed(
             ])?;
             // Met earlier in this run: its row is still in the batch, not in the index.
             if !batch.discard(id) {
-                tx.prepare_cached("DELETE FROM fts WHERE rowid = ?1")?
-                    .execute([id])?;
+                crate::index::delete_row(tx, id)?;
             }
             (id, Upserted::Updated)
         }
@@ -257,7 +255,7 @@ pub(crate) fn upsert_changed(
         }
     };
     let (category_id, tags) = super::classify::file_article(tx, &taxonomy, id, &classified)?;
-    let tokens = tokens.unwrap_or_else(|| Tokens::of_article(a));
+    let tokens = tokens.unwrap_or_else(|| tokens_of(a));
     batch.push(
         tx,
         IndexRow::of_tokens(id, tokens, a.author.as_deref(), category_id, &tags),
@@ -265,215 +263,17 @@ pub(crate) fn upsert_changed(
     Ok((ArticleId(id), what, true))
 }
 
-/// The search-index token marking articles with a tag (`tag:` filters match it).
-pub fn tag_marker(tag_id: i64) -> String {
-    format!("zkt{tag_id}")
+pub use crate::index::TagRow;
+pub(crate) use crate::index::{IndexBatch, IndexRow, Tokens};
+
+/// The index tokens of an article about to be stored.
+pub(crate) fn tokens_of(a: &NewArticle) -> Tokens {
+    Tokens::of(&a.title, a.author.as_deref(), &a.body)
 }
 
-/// The search-index token marking the articles filed under a category (`cat:` filters and the
-/// tree's category scope match it).
-pub fn category_marker(category_id: i64) -> String {
-    format!("zkc{category_id}")
-}
-
-/// The search-index token marking articles by an author (`author:` filters match it):
-/// a hash of the folded name, so any spelling of the name's case meets the same token.
-pub fn author_marker(author: &str) -> String {
-    let hash = Sha256::digest(crate::text::search_fold_str(author.trim()).as_bytes());
-    let hex: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    format!("zka{hex}")
-}
-
-/// An article's tag: name, tag id, the tag's category id.
-pub(crate) type TagRow = (String, i64, i64);
-
-/// Writes an article's row of the search index. The tags column holds the tag names' tokens
-/// and the tag markers, and the marker of the one category the article is filed under (so
-/// that `cat:` finds exactly the articles the tree counts).
-pub(crate) fn index_row(
-    conn: &rusqlite::Connection,
-    id: i64,
-    title: &str,
-    author: Option<&str>,
-    body: &str,
-    category_id: i64,
-    tags: &[TagRow],
-) -> rusqlite::Result<()> {
-    IndexRow::new(id, title, author, body, category_id, tags).write(conn)
-}
-
-/// An article's title, author and body as the index holds them (pure: any thread).
-pub struct Tokens {
-    title: String,
-    author: String,
-    body: String,
-}
-
-impl Tokens {
-    pub fn of(title: &str, author: Option<&str>, body: &str) -> Tokens {
-        Tokens {
-            title: index_text(title),
-            author: index_text(author.unwrap_or("")),
-            body: index_text(body),
-        }
-    }
-
-    /// The tokens of an article about to be stored.
-    pub fn of_article(a: &NewArticle) -> Tokens {
-        Tokens::of(&a.title, a.author.as_deref(), &a.body)
-    }
-}
-
-/// An article's row of the search index, tokenised, not yet written.
-pub(crate) struct IndexRow {
-    id: i64,
-    title: String,
-    tags: String,
-    author: String,
-    body: String,
-}
-
-impl IndexRow {
-    pub(crate) fn new(
-        id: i64,
-        title: &str,
-        author: Option<&str>,
-        body: &str,
-        category_id: i64,
-        tags: &[TagRow],
-    ) -> IndexRow {
-        IndexRow::of_tokens(
-            id,
-            Tokens::of(title, author, body),
-            author,
-            category_id,
-            tags,
-        )
-    }
-
-    /// The row from text tokenised beforehand (an import tokenises on another thread).
-    pub(crate) fn of_tokens(
-        id: i64,
-        tokens: Tokens,
-        author: Option<&str>,
-        category_id: i64,
-        tags: &[TagRow],
-    ) -> IndexRow {
-        let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
-        let mut tags_text = tokenize_tags(&names);
-        for (_, tag, _) in tags {
-            tags_text.push(' ');
-            tags_text.push_str(&tag_marker(*tag));
-        }
-        tags_text.push(' ');
-        tags_text.push_str(&category_marker(category_id));
-        if let Some(a) = author.filter(|a| !a.trim().is_empty()) {
-            tags_text.push(' ');
-            tags_text.push_str(&author_marker(a));
-        }
-        IndexRow {
-            id,
-            title: tokens.title,
-            tags: tags_text,
-            author: tokens.author,
-            body: tokens.body,
-        }
-    }
-
-    fn bytes(&self) -> usize {
-        self.title.len() + self.tags.len() + self.author.len() + self.body.len()
-    }
-
-    fn write(&self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-        conn.prepare_cached(
-            "INSERT INTO fts(rowid, title, tags, author, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            self.id,
-            self.title,
-            self.tags,
-            self.author,
-            self.body
-        ])?;
-        Ok(())
-    }
-}
-
-/// Index rows held back and written together. FTS5 writes its pending terms out as a new
-/// segment at every statement savepoint of the transaction, and with foreign keys on, filing
-/// an article (`UPDATE articles`, `DELETE FROM article_tags`) opens one: written one by one
-/// between those statements, every article became a segment of its own, and merging those
-/// segments was 58 % of an import's instructions. Written in a batch, the pending terms
-/// grow to FTS5's `hashsize` as meant.
-#[derive(Default)]
-pub(crate) struct IndexBatch {
-    rows: Vec<IndexRow>,
-    ids: std::collections::HashSet<i64>,
-    bytes: usize,
-}
-
-impl IndexBatch {
-    /// Tokenised text held before the batch is written (the memory it costs).
-    pub const MAX_BYTES: usize = 24 << 20;
-
-    /// Adds a row, writing the batch when it is full.
-    pub(crate) fn push(
-        &mut self,
-        conn: &rusqlite::Connection,
-        row: IndexRow,
-    ) -> rusqlite::Result<()> {
-        self.bytes += row.bytes();
-        self.ids.insert(row.id);
-        self.rows.push(row);
-        if self.bytes >= Self::MAX_BYTES {
-            self.flush(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Writes every row held (before the transaction commits or the index is read).
-    pub(crate) fn flush(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-        for r in self.rows.drain(..) {
-            r.write(conn)?;
-        }
-        self.ids.clear();
-        self.bytes = 0;
-        Ok(())
-    }
-
-    /// Drops the row held for article `id`, if any (it is being written again).
-    pub(crate) fn discard(&mut self, id: i64) -> bool {
-        if !self.ids.remove(&id) {
-            return false;
-        }
-        if let Some(i) = self.rows.iter().position(|r| r.id == id) {
-            self.bytes -= self.rows[i].bytes();
-            self.rows.remove(i);
-        }
-        true
-    }
-}
-
-/// Rebuilds the whole search index from the articles (schema migrations).
+/// Rebuilds the whole search index from the articles ([`crate::index::reindex_all`]).
 pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')", [])?;
-    let mut st =
-        conn.prepare("SELECT id, title, author, body, category_id FROM articles ORDER BY id")?;
-    let mut tag_st = conn.prepare(
-        "SELECT t.name, t.id, t.category_id FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-         WHERE x.article_id = ?1 ORDER BY x.position",
-    )?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let (title, author, body): (String, Option<String>, String) =
-            (r.get(1)?, r.get(2)?, r.get(3)?);
-        let tags: Vec<TagRow> = tag_st
-            .query_map([id], |t| Ok((t.get(0)?, t.get(1)?, t.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        index_row(conn, id, &title, author.as_deref(), &body, r.get(4)?, &tags)?;
-    }
-    Ok(())
+    crate::index::reindex_all(conn)
 }
 
 /// The current time as stored in `imported_at`/`updated_at`.

@@ -520,7 +520,7 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
         set_wal(conn)?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
     }
-    crate::search::rank::register(conn)?;
+    crate::index::register(conn)?;
     Ok(())
 }
 

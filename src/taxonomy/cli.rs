@@ -88,10 +88,11 @@ pub fn check_user_file() -> Result<Option<String>, CliError> {
             "{shown}: not present (built-in taxonomy in use)"
         ))),
         Some(t) => Ok(Some(format!(
-            "{shown}: valid ({} categories, {} tags, {} meta tags)",
+            "{shown}: valid ({} categories, {} tags, {} meta tags, {} synonym groups)",
             t.categories.len(),
             t.tags().count(),
-            t.meta.len()
+            t.meta.len(),
+            t.synonyms.len()
         ))),
     }
 }

@@ -29,6 +29,9 @@ struct FileDe {
     category: Vec<CategoryDe>,
     #[serde(default)]
     aliases: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Synonym groups for search: each key and its list mean the same.
+    #[serde(default)]
+    synonyms: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +91,7 @@ struct Builder<'a> {
     aliases: HashMap<String, (usize, usize, Origin)>,
     meta: Vec<String>,
     metas: HashMap<String, Origin>,
+    synonyms: Vec<Vec<String>>,
 }
 
 impl Builder<'_> {
@@ -335,6 +339,46 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// A synonym group: the key and its list. Each word is a name as [`Builder::check_name`]
+    /// wants it, with something to search for; a group may loop or repeat words (search reads
+    /// each group once and caps what it takes from it).
+    fn add_synonyms(
+        &mut self,
+        word: &Spanned<String>,
+        list: &[Spanned<String>],
+    ) -> Result<(), String> {
+        let mut group = Vec::with_capacity(list.len() + 1);
+        for w in std::iter::once(word).chain(list) {
+            let name = self.check_name(w, "synonym")?;
+            // What the tokeniser keeps (letters, digits, Han), checked without its 简繁 table:
+            // loading that costs more than the rest of a `zhiku search` process.
+            let searchable = crate::text::fold_str(&name)
+                .chars()
+                .any(|c| c.is_alphanumeric() || crate::text::is_cjk(c));
+            if !searchable {
+                return Err(self.err(
+                    self.line(w),
+                    format!(
+                        "the synonym {} has no letter, digit or Han character to search for",
+                        shown(&name)
+                    ),
+                ));
+            }
+            group.push(name);
+        }
+        if list.is_empty() {
+            return Err(self.err(
+                self.line(word),
+                format!(
+                    "the synonyms of {} are empty (list at least one other word)",
+                    shown(&group[0])
+                ),
+            ));
+        }
+        self.synonyms.push(group);
+        Ok(())
+    }
+
     fn add_meta(&mut self, m: &Spanned<String>) -> Result<(), String> {
         let name = self.check_name(m, "meta tag")?;
         let line = self.line(m);
@@ -390,6 +434,7 @@ pub(super) fn parse(text: &str, name: &str, base: Option<&Taxonomy>) -> Result<T
         aliases: HashMap::new(),
         meta: Vec::new(),
         metas: HashMap::new(),
+        synonyms: Vec::new(),
     };
     let replace = match &de.mode {
         None => false,
@@ -423,6 +468,7 @@ pub(super) fn parse(text: &str, name: &str, base: Option<&Taxonomy>) -> Result<T
         }
         b.categories = base.categories.clone();
         b.meta = base.meta.clone();
+        b.synonyms = base.synonyms.clone();
     }
     for c in &de.category {
         b.add_category(c)?;
@@ -433,7 +479,13 @@ pub(super) fn parse(text: &str, name: &str, base: Option<&Taxonomy>) -> Result<T
     for (tag, list) in &de.aliases {
         b.add_aliases(tag, list)?;
     }
-    Ok(Taxonomy::new(b.categories, b.meta))
+    // In the file's order (a table's keys would come sorted), so errors come in line order.
+    let mut groups: Vec<_> = de.synonyms.iter().collect();
+    groups.sort_by_key(|(k, _)| k.span().start);
+    for (word, list) in groups {
+        b.add_synonyms(word, list)?;
+    }
+    Ok(Taxonomy::new(b.categories, b.meta).with_synonyms(b.synonyms))
 }
 
 #[cfg(test)]
@@ -545,6 +597,50 @@ mod tests {
             e,
             format!("taxonomy.toml:{line}: too many categories (at most {MAX_CATEGORIES})")
         );
+    }
+
+    #[test]
+    fn synonyms_extend_the_built_in_ones_and_bad_lines_are_named() {
+        let t = parse_user(
+            "[synonyms]\n\"服务网格\" = [\"service mesh\", \"istio\"]\n",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(t.synonyms_of("服务网格", 8), ["service mesh", "istio"]);
+        assert_eq!(t.synonyms_of("ISTIO", 8), ["服务网格", "service mesh"]);
+        assert!(
+            t.synonyms_of("容器", 8).contains(&"container"),
+            "built-in kept"
+        );
+        let e = err("[synonyms]\n\"a\" = [\"b\"]\n\"c\" = [\"+++\"]\n");
+        assert!(
+            e.starts_with("taxonomy.toml:3: the synonym \"+++\" has no letter"),
+            "{e}"
+        );
+        let e = err("[synonyms]\n\n\"a\" = []\n");
+        assert!(
+            e.starts_with("taxonomy.toml:3: the synonyms of \"a\" are empty"),
+            "{e}"
+        );
+        let e = err(&format!("[synonyms]\nx = [\"{}\"]\n", "长".repeat(61)));
+        assert!(e.starts_with("taxonomy.toml:2: the synonym \"长长"), "{e}");
+        let e = err("[synonyms]\nx = [\"a\\u0007\"]\n");
+        assert!(e.starts_with("taxonomy.toml:2: the synonym"), "{e}");
+        let e = err("[synonyms]\nx = \"y\"\n");
+        assert!(e.starts_with("taxonomy.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn a_looping_or_huge_synonym_table_is_bounded() {
+        // a ↔ b ↔ a, and a group that loops through itself.
+        let t = parse_user("[synonyms]\na = [\"b\", \"a\", \"A\"]\nb = [\"a\"]\n", "t").unwrap();
+        assert_eq!(t.synonyms_of("a", 8), ["b"]);
+        assert_eq!(t.synonyms_of("b", 8), ["a"]);
+        // One word to 10,000: accepted, and a lookup takes at most the cap.
+        let list: Vec<String> = (0..10_000).map(|i| format!("\"w{i}\"")).collect();
+        let t = parse_user(&format!("[synonyms]\nbig = [{}]\n", list.join(", ")), "t").unwrap();
+        assert_eq!(t.synonyms_of("big", 8).len(), 8);
+        assert_eq!(t.synonyms_of("w9999", 3), ["big", "w0", "w1"]);
     }
 
     #[test]

@@ -52,7 +52,15 @@ pub struct Taxonomy {
     meta_index: HashMap<String, usize>,
     matcher: OnceLock<infer::Matcher>,
     hash: String,
+    /// Synonym groups for search (`[synonyms]`): each group's words mean the same.
+    pub synonyms: Vec<Vec<String>>,
+    /// Folded word → the groups it is in.
+    syn_index: HashMap<String, Vec<usize>>,
 }
+
+/// A synonym lookup reads at most this many words of the groups a word is in, whatever their
+/// size or number ([`Taxonomy::synonyms_of`]).
+pub const MAX_SYNONYM_SCAN: usize = 256;
 
 impl Taxonomy {
     /// Builds the lookups. The caller has checked that names do not collide
@@ -87,7 +95,52 @@ impl Taxonomy {
             meta_index,
             matcher: OnceLock::new(),
             hash,
+            synonyms: Vec::new(),
+            syn_index: HashMap::new(),
         }
+    }
+
+    /// The taxonomy with these synonym groups (they do not change classification, so not the
+    /// [`Taxonomy::hash`]).
+    pub(crate) fn with_synonyms(mut self, groups: Vec<Vec<String>>) -> Self {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (g, words) in groups.iter().enumerate() {
+            for w in words {
+                let list = index.entry(key(w)).or_default();
+                if list.last() != Some(&g) {
+                    list.push(g);
+                }
+            }
+        }
+        self.synonyms = groups;
+        self.syn_index = index;
+        self
+    }
+
+    /// The other words of the synonym groups `word` is in, each once, in the file's order: at
+    /// most `cap`, from at most [`MAX_SYNONYM_SCAN`] words read.
+    pub fn synonyms_of(&self, word: &str, cap: usize) -> Vec<&str> {
+        let own = key(word);
+        let Some(groups) = self.syn_index.get(&own) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&str> = Vec::new();
+        let mut keys: Vec<String> = vec![own];
+        let mut read = 0;
+        'groups: for &g in groups {
+            for w in &self.synonyms[g] {
+                read += 1;
+                if read > MAX_SYNONYM_SCAN || out.len() >= cap {
+                    break 'groups;
+                }
+                let k = key(w);
+                if !keys.contains(&k) {
+                    keys.push(k);
+                    out.push(w);
+                }
+            }
+        }
+        out
     }
 
     /// The taxonomy's spelling of `tag` (a name or an alias) and its category index.

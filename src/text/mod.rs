@@ -1,5 +1,6 @@
 //! Pure text handling: normalising, folding for search, sanitising for display, width and wrapping.
 
+pub mod date;
 pub mod fold;
 pub mod plain;
 pub mod regional;

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, ffi};
 
-use crate::index::lengths::NO_LENGTH;
+use super::lengths::NO_LENGTH;
 
 /// BM25 parameters, as in FTS5's `bm25()`.
 const K1: f64 = 1.2;
