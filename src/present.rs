@@ -16,6 +16,9 @@ pub const BOOKMARK_MARK: &str = "✦";
 /// The import progress bar (indicatif's template language).
 pub const IMPORT_PROGRESS: &str = "{spinner} 导入 {bytes}/{total_bytes} [{bar:30}] {eta}";
 
+/// The bar of a schema migration that builds the search index again (articles done/all).
+pub const REINDEX_PROGRESS: &str = "{spinner} 重建搜索索引 {pos}/{len} 篇 [{bar:30}] {eta}";
+
 /// `1,284`: a count with thousands separators.
 pub fn count(n: usize) -> String {
     let s = n.to_string();

@@ -14,8 +14,8 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::progress::Progress;
 use chrono::FixedOffset;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rusqlite::Transaction;
 use serde_json::Value;
 
@@ -159,7 +159,7 @@ pub fn import(
         [FTS_HASH_BYTES],
     )
     .map_err(|e| StoreError::from_sqlite(&path, e))?;
-    let progress = Progress::new(total, opts.progress);
+    let progress = Progress::new(total, opts.progress, crate::present::IMPORT_PROGRESS);
     let mut run = Run {
         tx,
         path: path.clone(),
@@ -668,45 +668,6 @@ fn record_from_json(text: &str, tz: FixedOffset, source: &str) -> Result<NewArti
     let mut a = to_article(&obj, Body::Field, tz).map_err(|e| e.reason)?;
     a.source_path.get_or_insert_with(|| source.to_owned());
     Ok(a)
-}
-
-/// A progress bar on stderr, shown only once a run has taken more than a second.
-struct Progress {
-    bar: ProgressBar,
-    start: Instant,
-    enabled: bool,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(total: u64, enabled: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(crate::present::IMPORT_PROGRESS)
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        Progress {
-            bar,
-            start: Instant::now(),
-            enabled,
-            shown: false,
-        }
-    }
-
-    fn advance(&mut self, n: u64) {
-        self.bar.inc(n);
-        if self.enabled && !self.shown && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.shown = true;
-        }
-    }
-
-    fn finish(&self) {
-        if self.shown {
-            self.bar.finish_and_clear();
-        }
-    }
 }
 
 #[cfg(test)]

@@ -75,9 +75,18 @@ pub fn delete_row(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the whole search index from the articles (schema migrations).
+/// Rebuilds the whole search index from the articles (schema migrations), with a progress bar
+/// on stderr when it is a terminal and the rebuild takes more than a second (a store of
+/// 100,000 articles takes a minute or more; the reader opens its store before the screen).
 pub fn reindex_all(conn: &Connection) -> rusqlite::Result<()> {
+    use std::io::IsTerminal;
     conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')", [])?;
+    let total: i64 = conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+    let mut progress = crate::progress::Progress::new(
+        total as u64,
+        std::io::stderr().is_terminal(),
+        crate::present::REINDEX_PROGRESS,
+    );
     let mut st =
         conn.prepare("SELECT id, title, author, body, category_id FROM articles ORDER BY id")?;
     let mut tag_st = conn.prepare(
@@ -93,7 +102,9 @@ pub fn reindex_all(conn: &Connection) -> rusqlite::Result<()> {
             .query_map([id], |t| Ok((t.get(0)?, t.get(1)?, t.get(2)?)))?
             .collect::<Result<_, _>>()?;
         write_row(conn, id, &title, author.as_deref(), &body, r.get(4)?, &tags)?;
+        progress.advance(1);
     }
+    progress.finish();
     Ok(())
 }
 
