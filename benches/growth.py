@@ -70,10 +70,21 @@ def measure(zhiku, gen, workdir, n, runs):
         subprocess.run([gen, "--count", str(n), "--out", corpus], check=True)
     if not os.path.exists(store):
         t = time.perf_counter()
-        subprocess.run([zhiku, "--db", store, "import", corpus], check=True)
+        p = subprocess.Popen([zhiku, "--db", store, "import", corpus])
+        _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
+        if status != 0:
+            sys.exit(f"import of {corpus} failed ({status})")
         with open(meta, "w") as f:
-            json.dump({"import_s": round(wall, 2), "loadavg": os.getloadavg()}, f)
+            json.dump(
+                {
+                    "import_s": round(wall, 2),
+                    "import_cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
+                    "import_peak_rss_mb": round(ru.ru_maxrss / 1024, 1),
+                    "loadavg": os.getloadavg(),
+                },
+                f,
+            )
     with open(meta) as f:
         imp = json.load(f)
     text = text_bytes(corpus)
@@ -92,6 +103,8 @@ def measure(zhiku, gen, workdir, n, runs):
         "text_mb": round(text / 1e6, 1),
         "import_s": imp["import_s"],
         "import_mb_s": round(text / 1e6 / imp["import_s"], 2),
+        "import_cpu_s": imp.get("import_cpu_s"),
+        "import_peak_rss_mb": imp.get("import_peak_rss_mb"),
         "import_loadavg": imp.get("loadavg"),
         "store_mb": round(size / 1e6, 1),
         "store_ratio": round(size / text, 3),
