@@ -21,6 +21,10 @@ use crate::store::{Article, Tree};
 /// Results fetched at a time.
 pub const PAGE: usize = 50;
 
+/// Columns of the excerpt window search returns: three times the widest sensible results
+/// pane, so the pane fits it to its width at draw time and a resize never asks again.
+pub const EXCERPT_WINDOW: usize = 360;
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -140,7 +144,6 @@ pub struct App {
     pub unread: usize,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
-    pub excerpt_width: usize,
     pub(super) search_ticket: u64,
     pub(super) article_ticket: u64,
     /// The ticket of the article restored at start, while it is on its way.
@@ -203,7 +206,6 @@ impl App {
             read_only: false,
             outbox: Vec::new(),
             hit: Hitmap::default(),
-            excerpt_width: 60,
             search_ticket: 0,
             article_ticket: 0,
             restoring: None,
@@ -270,7 +272,7 @@ impl App {
             self.limit = PAGE;
         }
         req.limit = self.limit;
-        req.excerpt_width = self.excerpt_width.max(10);
+        req.excerpt_width = EXCERPT_WINDOW;
         // Finishing a query only re-runs it when that changes its meaning (a typed prefix).
         req.typing = typing
             || crate::search::query::parse(&req.text, true)

@@ -254,11 +254,11 @@ where
 {
     loop {
         run_effects(app);
+        // The one flush of a turn: drawing never queues work.
         flush_outbox(app, workers);
         if app.dirty {
             terminal.draw(|f| render::draw(app, f))?;
             app.dirty = false;
-            flush_outbox(app, workers);
         }
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());

@@ -346,13 +346,6 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;
-    app.excerpt_width = w;
-    // Excerpts are cut for the pane's width: a new width asks for them again (queued; the
-    // event loop sends it after this frame).
-    let asked = app.last_sent.as_ref().map(|r| r.excerpt_width);
-    if app.view == super::site::View::Search && asked.is_some_and(|a| a != w.max(10)) {
-        app.requery(false);
-    }
     app.list_rows = inner.height as usize;
     if app.results.hits.is_empty() {
         let empty = match app.view {
@@ -454,10 +447,10 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
         }
         lines.push(pad_line(fit(first, w), w, bg));
         lines.push(pad_line(
-            fit(
-                marked(&h.excerpt, &h.excerpt_matches, bg, app.theme.highlight),
-                w,
-            ),
+            {
+                let (text, ranges) = crate::present::fit_excerpt(&h.excerpt, &h.excerpt_matches, w);
+                fit(marked(&text, &ranges, bg, app.theme.highlight), w)
+            },
             w,
             bg,
         ));
@@ -498,26 +491,12 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     if let Some(doc) = app.doc.as_mut() {
         doc.layout(area.width.saturating_sub(2).max(1) as usize);
     }
-    let total = app.doc.as_ref().map_or(0, |d| d.visual.len());
-    let pct = (app.scroll.saturating_add(app.reader_rows).min(total) * 100)
-        .checked_div(total)
-        .unwrap_or(0);
-    let place = app
-        .doc
-        .as_ref()
-        .and_then(|d| d.match_position())
-        .map(|(k, n)| format!("⋅ 匹配 {k}/{n} "))
-        .unwrap_or_default();
-    let title = if app.article.is_some() {
-        format!("{}⋅ {pct}% {place}", s::READER)
-    } else {
-        s::READER.to_owned()
-    };
-    let block = pane(app, title, Focus::Reader);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    // The block's title says how far the body is read, which the body's height decides:
+    // the block is drawn last, around what is inside it.
+    let inner = pane(app, String::new(), Focus::Reader).inner(area);
     let w = inner.width as usize;
     let Some(a) = &app.article else {
+        f.render_widget(pane(app, s::READER.to_owned(), Focus::Reader), area);
         f.render_widget(
             Paragraph::new(fit(vec![(s::NO_ARTICLE.into(), app.theme.dim)], w)),
             inner,
@@ -548,7 +527,7 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
     let mut meta = crate::present::meta_line(&a.meta);
     if let Some(d) = &app.doc {
         let minutes = format!(" ⋅ 约 {} 分钟", d.reading_minutes);
-        if crate::text::str_width(&meta) + crate::text::str_width(&minutes) <= w as usize {
+        if crate::text::str_width(&meta) + crate::text::str_width(&minutes) <= w {
             meta.push_str(&minutes);
         }
     }
@@ -614,9 +593,22 @@ fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(lines), area);
     }
     app.reader_rows = body.height as usize;
+    let total = app.doc.as_ref().map_or(0, |d| d.visual.len());
+    app.scroll = app.scroll.min(total.saturating_sub(body.height as usize));
+    let pct = (app.scroll.saturating_add(app.reader_rows).min(total) * 100)
+        .checked_div(total)
+        .unwrap_or(0);
+    let place = app
+        .doc
+        .as_ref()
+        .and_then(|d| d.match_position())
+        .map(|(k, n)| format!("⋅ 匹配 {k}/{n} "))
+        .unwrap_or_default();
+    f.render_widget(
+        pane(app, format!("{}⋅ {pct}% {place}", s::READER), Focus::Reader),
+        area,
+    );
     let Some(doc) = app.doc.as_ref() else { return };
-    let max = doc.visual.len().saturating_sub(body.height as usize);
-    app.scroll = app.scroll.min(max);
     let lines = super::docview::lines(doc, app.scroll, body.height as usize, &app.theme);
     f.render_widget(Paragraph::new(lines), body);
 }

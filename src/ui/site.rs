@@ -120,7 +120,7 @@ impl App {
         let job = Job::List {
             ticket: self.search_ticket,
             kind,
-            width: self.excerpt_width.max(10),
+            width: super::app::EXCERPT_WINDOW,
         };
         self.outbox.push(Outgoing::Job(job));
     }
@@ -135,7 +135,7 @@ impl App {
         self.focus = Focus::Results;
         let job = Job::Unread {
             ticket: self.search_ticket,
-            width: self.excerpt_width.max(10),
+            width: super::app::EXCERPT_WINDOW,
         };
         self.outbox.push(Outgoing::Job(job));
     }
