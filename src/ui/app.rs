@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::keymap::{Action, Keymap};
+use super::keymap::{Action, Amount, Dir, Keymap, Layer};
 use super::palette::{Entry, Palette};
 use super::site::{Effect, Picker, View};
 use super::theme::Theme;
@@ -328,7 +328,7 @@ impl App {
     /// "全部", "大数据技术", "大数据技术 › ZooKeeper".
     pub fn scope_label(&self) -> String {
         match &self.scope {
-            Scope::All => "全部".to_owned(),
+            Scope::All => super::strings::ALL.to_owned(),
             Scope::Category(c) => c.clone(),
             Scope::Tag(t) => match self.tree.locate_tag(t) {
                 Some((ci, _)) => format!("{} › {t}", self.tree.categories[ci].name),
@@ -586,17 +586,18 @@ impl App {
         // A message lasts until the next key: then the key hints come back.
         self.status = None;
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            // Ctrl-C quits from anywhere, whatever the layers say.
             self.quit = true;
             return;
         }
         match &mut self.overlay {
             Overlay::Help(offset) => {
-                // j/k and the arrows scroll the key list; any other key closes it.
-                match key.code {
-                    KeyCode::Char('j') | KeyCode::Down | KeyCode::PageDown => *offset += 1,
-                    KeyCode::Char('k') | KeyCode::Up | KeyCode::PageUp => {
-                        *offset = offset.saturating_sub(1)
+                // Its keys scroll the key list; any other key closes it.
+                match self.keymap.action_in(Layer::Help, key) {
+                    Some(Action::Move(d, _)) => {
+                        *offset = offset.saturating_add_signed(d.sign());
                     }
+                    Some(Action::Quit) => self.quit = true,
                     _ => self.overlay = Overlay::None,
                 }
                 return;
@@ -642,39 +643,38 @@ impl App {
     }
 
     fn search_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Enter => {
+        match self.keymap.action_in(Layer::Search, key) {
+            Some(Action::Submit) => {
                 self.pre_edit = None;
                 self.focus = Focus::Results;
                 self.requery(false);
             }
-            KeyCode::Esc => {
-                if let Some((q, res, sel)) = self.pre_edit.take() {
-                    if q != self.query() {
-                        self.set_query(&q);
-                        self.results = res;
-                        self.res_sel = sel;
-                        self.search_ticket += 1;
-                        self.results_pending = false;
-                    }
+            Some(Action::Cancel) => {
+                if let Some((q, res, sel)) = self.pre_edit.take()
+                    && q != self.query()
+                {
+                    self.set_query(&q);
+                    self.results = res;
+                    self.res_sel = sel;
+                    self.search_ticket += 1;
+                    self.results_pending = false;
                 }
                 self.focus = self.last_pane;
             }
-            KeyCode::Down => self.move_results(1),
-            KeyCode::Up => self.move_results(-1),
-            KeyCode::Tab => {
+            Some(Action::Move(d, _)) => self.move_results(d.sign()),
+            Some(Action::Focus(_)) => {
                 self.pre_edit = None;
                 self.focus = Focus::Tree;
             }
-            _ => {
+            Some(Action::Quit) => self.quit = true,
+            other => {
                 let before = self.query();
                 let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
                 let changed = match key.code {
+                    // Clears to the start of the line, as in a shell (the text area would undo).
+                    _ if other == Some(Action::ClearLine) => self.input.delete_line_by_head(),
                     // Line breaks have no place in a one-line query.
                     KeyCode::Char('m' | 'j') if ctrl => false,
-                    // Ctrl-U clears to the start of the line, as in a shell (the text area
-                    // would undo).
-                    KeyCode::Char('u') if ctrl => self.input.delete_line_by_head(),
                     _ => self.input.input(key),
                 };
                 if changed && self.query() != before {
@@ -692,28 +692,32 @@ impl App {
         let Overlay::Palette(p) = &mut self.overlay else {
             return;
         };
-        match key.code {
-            KeyCode::Esc => self.overlay = Overlay::None,
-            KeyCode::Enter => {
+        match self.keymap.action_in(Layer::Palette, key) {
+            Some(Action::Cancel) => self.overlay = Overlay::None,
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Submit) => {
                 let tag = p.current().map(|e| e.name.clone());
                 self.overlay = Overlay::None;
                 if let Some(t) = tag {
                     self.scope_to_tag(&t);
                 }
             }
-            KeyCode::Down | KeyCode::Tab => {
+            Some(Action::Move(Dir::Forward, _)) => {
                 p.selected = (p.selected + 1).min(p.shown.len().saturating_sub(1))
             }
-            KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
-            KeyCode::Backspace => {
+            Some(Action::Move(Dir::Back, _)) => p.selected = p.selected.saturating_sub(1),
+            Some(Action::DeleteBack) => {
                 p.input.pop();
                 p.refilter();
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                p.input.push(c);
-                p.refilter();
+            _ => {
+                if let KeyCode::Char(c) = key.code
+                    && !key.modifiers.contains(KeyModifiers::CONTROL)
+                {
+                    p.input.push(c);
+                    p.refilter();
+                }
             }
-            _ => {}
         }
     }
 
@@ -736,14 +740,13 @@ impl App {
         match a {
             Action::Quit => self.quit = true,
             Action::FocusSearch => self.begin_search(),
-            Action::FocusNext => self.cycle(1),
-            Action::FocusPrev => self.cycle(-1),
-            Action::FocusLeft => {
+            Action::Focus(d) => self.cycle(d.sign()),
+            Action::Side(Dir::Back) => {
                 if self.focus != Focus::Tree && !self.zoom {
                     self.cycle(-1)
                 }
             }
-            Action::FocusRight => {
+            Action::Side(Dir::Forward) => {
                 if self.focus != Focus::Reader {
                     self.cycle(1)
                 }
@@ -764,22 +767,15 @@ impl App {
                 }
             }
             Action::Back => self.back(),
-            Action::PrevTag | Action::NextTag => self.select_tag(a == Action::NextTag),
-            Action::NextMatch | Action::PrevMatch => self.jump_match(a == Action::NextMatch),
+            Action::Tag(d) => self.select_tag(d == Dir::Forward),
+            Action::Match(d) => self.jump_match(d == Dir::Forward),
             Action::Open => self.open(),
             Action::Fold => {
                 if self.focus == Focus::Tree {
                     self.fold()
                 }
             }
-            Action::Down
-            | Action::Up
-            | Action::Top
-            | Action::Bottom
-            | Action::HalfDown
-            | Action::HalfUp
-            | Action::PageDown
-            | Action::PageUp => self.motion(a),
+            Action::Move(d, n) => self.motion(d, n),
             _ => self.site_action(a),
         }
     }
@@ -915,53 +911,41 @@ impl App {
         }
     }
 
-    fn motion(&mut self, a: Action) {
+    fn motion(&mut self, dir: Dir, amount: Amount) {
+        let sign = dir.sign();
         let page = |rows: usize| rows.max(2) as isize;
         match self.focus {
             Focus::Tree => {
                 let n = self.tree_rows().len() as isize;
-                let d = match a {
-                    Action::Down => 1,
-                    Action::Up => -1,
-                    Action::Top => -n,
-                    Action::Bottom => n,
-                    Action::HalfDown | Action::PageDown => 10,
-                    Action::HalfUp | Action::PageUp => -10,
-                    _ => 0,
+                let d = match amount {
+                    Amount::Line => 1,
+                    Amount::All => n,
+                    Amount::HalfPage | Amount::Page => 10,
                 };
-                self.tree_sel = (self.tree_sel as isize + d).clamp(0, (n - 1).max(0)) as usize;
+                self.tree_sel =
+                    (self.tree_sel as isize + sign * d).clamp(0, (n - 1).max(0)) as usize;
             }
             Focus::Results => {
                 let per = (self.list_rows / 4).max(1) as isize;
                 let n = self.results.hits.len() as isize;
-                let d = match a {
-                    Action::Down => 1,
-                    Action::Up => -1,
-                    Action::Top => -n,
-                    Action::Bottom => n,
-                    Action::HalfDown => per / 2 + 1,
-                    Action::HalfUp => -(per / 2 + 1),
-                    Action::PageDown => per,
-                    Action::PageUp => -per,
-                    _ => 0,
+                let d = match amount {
+                    Amount::Line => 1,
+                    Amount::All => n,
+                    Amount::HalfPage => per / 2 + 1,
+                    Amount::Page => per,
                 };
-                self.move_results(d);
+                self.move_results(sign * d);
             }
             Focus::Reader => {
                 let total = self.doc.as_ref().map_or(0, |d| d.visual.len());
                 let max = total.saturating_sub(self.reader_rows.max(1)) as isize;
-                let d = match a {
-                    Action::Down => 1,
-                    Action::Up => -1,
-                    Action::Top => -(total as isize),
-                    Action::Bottom => total as isize,
-                    Action::HalfDown => page(self.reader_rows) / 2,
-                    Action::HalfUp => -page(self.reader_rows) / 2,
-                    Action::PageDown => page(self.reader_rows) - 1,
-                    Action::PageUp => -(page(self.reader_rows) - 1),
-                    _ => 0,
+                let d = match amount {
+                    Amount::Line => 1,
+                    Amount::All => total as isize,
+                    Amount::HalfPage => page(self.reader_rows) / 2,
+                    Amount::Page => page(self.reader_rows) - 1,
                 };
-                self.scroll = (self.scroll as isize + d).clamp(0, max.max(0)) as usize;
+                self.scroll = (self.scroll as isize + sign * d).clamp(0, max.max(0)) as usize;
             }
             Focus::Search => {}
         }
@@ -988,13 +972,13 @@ impl App {
                 };
                 let saved = self.focus;
                 self.focus = pane;
-                let a = if m.kind == MouseEventKind::ScrollDown {
-                    Action::Down
+                let d = if m.kind == MouseEventKind::ScrollDown {
+                    Dir::Forward
                 } else {
-                    Action::Up
+                    Dir::Back
                 };
                 for _ in 0..3 {
-                    self.motion(a);
+                    self.motion(d, Amount::Line);
                 }
                 self.focus = saved;
                 self.dirty = true;

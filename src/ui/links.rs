@@ -132,7 +132,11 @@ impl App {
             .map(|(line, n)| (line, Target::Link(n)))
             .collect();
         self.overlay = Overlay::Picker(Picker {
-            title: " 链接 (Enter 打开, Esc 关闭) ".into(),
+            title: super::strings::links_title(&super::keymap::hints::submit_cancel(
+                &self.keymap,
+                super::keymap::Layer::Picker,
+                super::strings::HINT_OPEN,
+            )),
             rows,
             selected: 0,
             side: false,

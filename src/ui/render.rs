@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::{App, Focus, Overlay, TreeRow};
-use super::keymap::BINDINGS;
+use super::keymap::hints::{self, Context};
+use super::keymap::{Action, Amount, Dir, Layer};
 use super::strings as s;
 use crate::text::width::ellipsize;
 use crate::text::{sanitize_line, str_width, truncate_to_width};
@@ -625,9 +626,20 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
                 .as_ref()
                 .is_some_and(|d| d.any_clipped || d.shift > 0) =>
         {
-            (s::READER_WIDE_HINTS.to_owned(), app.theme.dim)
+            (
+                hints::footer(&app.keymap, Context::ReaderWide),
+                app.theme.dim,
+            )
         }
-        None => (s::hints(app.focus).to_owned(), app.theme.dim),
+        None => {
+            let ctx = match app.focus {
+                Focus::Search => Context::Search,
+                Focus::Tree => Context::Tree,
+                Focus::Results => Context::Results,
+                Focus::Reader => Context::Reader,
+            };
+            (hints::footer(&app.keymap, ctx), app.theme.dim)
+        }
     };
     let left_w = str_width(&left).min(w);
     let mut pieces = vec![(format!(" {left}"), style)];
@@ -694,16 +706,30 @@ fn overlay_block(app: &App, title: String) -> Block<'static> {
 }
 
 fn draw_help(app: &App, f: &mut Frame, area: Rect, offset: usize) {
-    let r = centered(area, 66, BINDINGS.len() as u16 + 2);
+    let bindings = Layer::Main.bindings();
+    let r = centered(area, 66, bindings.len() as u16 + 2);
     unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
-    let block = overlay_block(app, s::HELP_TITLE.into());
+    let scroll = hints::line(
+        &app.keymap,
+        Layer::Help,
+        &[(
+            &[
+                Action::Move(Dir::Forward, Amount::Line),
+                Action::Move(Dir::Back, Amount::Line),
+            ],
+            "/",
+            s::HINT_SCROLL,
+        )],
+        "",
+    );
+    let block = overlay_block(app, s::help_title(&scroll));
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
-    let lines: Vec<Line> = BINDINGS
+    let lines: Vec<Line> = bindings
         .iter()
-        .skip(offset.min(BINDINGS.len().saturating_sub(inner.height as usize)))
+        .skip(offset.min(bindings.len().saturating_sub(inner.height as usize)))
         .map(|b| {
             let keys = app.keymap.keys_of(b.action);
             let pad = 16usize.saturating_sub(str_width(&keys));
@@ -776,7 +802,14 @@ fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
     let r = centered(area, 56, area.height.saturating_sub(4).min(24));
     unstraddle(f.buffer_mut(), r);
     f.render_widget(Clear, r);
-    let block = overlay_block(app, s::PALETTE_TITLE.into());
+    let block = overlay_block(
+        app,
+        s::palette_title(&hints::submit_cancel(
+            &app.keymap,
+            Layer::Palette,
+            s::HINT_CHOOSE,
+        )),
+    );
     let inner = block.inner(r);
     f.render_widget(block, r);
     if inner.height == 0 {

@@ -1,10 +1,10 @@
 //! The rest of the site: sorting, bookmarks and history, the archive by month, random reads,
 //! related articles, the outline, opening and copying, tips.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::app::{App, Focus, Outgoing, Overlay};
-use super::keymap::Action;
+use super::keymap::{Action, Amount, Layer};
 use super::worker::{Job, Reply};
 use crate::search::Sort;
 use crate::search::browse::ListKind;
@@ -227,7 +227,7 @@ impl App {
             },
             Action::FollowLink => self.begin_follow(),
             Action::Links => self.links_overlay(),
-            Action::ScrollLeft | Action::ScrollRight => self.hscroll(a == Action::ScrollRight),
+            Action::Shift(d) => self.hscroll(d == super::keymap::Dir::Forward),
             Action::FetchFeeds if self.read_only => {
                 self.status = Some((super::strings::FETCH_READ_ONLY.into(), true))
             }
@@ -267,7 +267,11 @@ impl App {
             .rposition(|r| matches!(r.1, Target::Line(l) if l <= top))
             .unwrap_or(0);
         self.overlay = Overlay::Picker(Picker {
-            title: " 大纲 (Enter 跳转, Esc 关闭) ".into(),
+            title: super::strings::outline_title(&super::keymap::hints::submit_cancel(
+                &self.keymap,
+                Layer::Picker,
+                super::strings::HINT_JUMP,
+            )),
             rows,
             selected,
             side: true,
@@ -280,17 +284,17 @@ impl App {
             return;
         };
         let n = p.rows.len();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => self.overlay = Overlay::None,
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
-                p.selected = (p.selected + 1).min(n.saturating_sub(1))
+        match self.keymap.action_in(Layer::Picker, key) {
+            Some(Action::Cancel) => self.overlay = Overlay::None,
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Move(d, amount)) => {
+                let step = if amount == Amount::Line { 1 } else { n };
+                p.selected = p
+                    .selected
+                    .saturating_add_signed(d.sign() * step as isize)
+                    .min(n.saturating_sub(1));
             }
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
-                p.selected = p.selected.saturating_sub(1)
-            }
-            KeyCode::Home | KeyCode::Char('g') => p.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => p.selected = n.saturating_sub(1),
-            KeyCode::Enter => {
+            Some(Action::Submit) => {
                 let target = p.rows.get(p.selected).map(|r| r.1.clone());
                 self.overlay = Overlay::None;
                 match target {
@@ -321,7 +325,13 @@ impl App {
                     .into_iter()
                     .map(|(m, n)| (format!("{m}  ({n} 篇)"), Target::Month(m)))
                     .collect();
-                let title = format!(" 历史内容 ⋅ {} (Enter 查看该月) ", self.scope_label());
+                let keys = super::keymap::hints::line(
+                    &self.keymap,
+                    Layer::Picker,
+                    &[(&[Action::Submit], "", super::strings::HINT_SHOW_MONTH)],
+                    "",
+                );
+                let title = super::strings::archive_title(&self.scope_label(), &keys);
                 self.overlay = Overlay::Picker(Picker {
                     title,
                     rows,
