@@ -286,7 +286,7 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
     );
     // Enter jumps and closes; narrow, the outline is an overlay again.
     key(&mut a, &store, KeyCode::Enter);
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::None));
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::None));
     a.zoom = false;
     key(&mut a, &store, KeyCode::Char('O'));
     frame(&mut a, &store, 80, 24);

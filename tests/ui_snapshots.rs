@@ -254,7 +254,7 @@ fn every_pane_and_overlay_title_is_sanitised() {
     check(&mut a, "history");
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Char('O'));
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::Picker(_)));
     check(&mut a, "outline");
     key(&mut a, &store, KeyCode::Esc);
     // Scoped to the hostile tag: the search box, the archive picker and the month list show
@@ -266,7 +266,7 @@ fn every_pane_and_overlay_title_is_sanitised() {
     assert_ne!(a.scope, zhiku::search::Scope::All);
     check(&mut a, "scoped");
     key(&mut a, &store, KeyCode::Char('a'));
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::Picker(_)));
     check(&mut a, "archive");
     key(&mut a, &store, KeyCode::Enter);
     check(&mut a, "month list");

@@ -6,8 +6,9 @@ use common::{app, ctrl, key, pump, sample_store, terminal, typed};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use zhiku::search::Scope;
+use zhiku::ui::app::Focus;
 use zhiku::ui::app::Outgoing;
-use zhiku::ui::app::{Focus, Overlay};
+use zhiku::ui::overlays::Overlay;
 use zhiku::ui::worker::{Job, Reply};
 
 #[test]
@@ -141,7 +142,7 @@ fn the_help_overlay_and_tag_palette_open_and_close() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Char('?'));
-    assert!(matches!(a.overlay, Overlay::Help(0)));
+    assert!(matches!(&a.overlay, Overlay::Help(h) if h.offset() == 0));
     key(&mut a, &store, KeyCode::Char('x'));
     assert!(matches!(a.overlay, Overlay::None));
     key(&mut a, &store, KeyCode::Char('t'));
@@ -149,7 +150,7 @@ fn the_help_overlay_and_tag_palette_open_and_close() {
     let Overlay::Palette(p) = &a.overlay else {
         panic!("palette")
     };
-    assert_eq!(p.current().unwrap().name, "Redis");
+    assert_eq!(p.shown().first(), Some(&"Redis"));
     key(&mut a, &store, KeyCode::Esc);
     assert!(matches!(a.overlay, Overlay::None));
 }
@@ -294,8 +295,8 @@ fn bookmarks_history_random_and_outline() {
         panic!("O opens the outline picker, got {:?}", a.overlay);
     };
     key(&mut a, &store, KeyCode::Char('j'));
-    let target = match &p.rows[1.min(p.rows.len() - 1)].1 {
-        zhiku::ui::site::Target::Line(l) => *l,
+    let target = match &p.rows()[1.min(p.rows().len() - 1)].1 {
+        zhiku::ui::overlays::Target::Line(l) => *l,
         _ => panic!("outline rows lead to lines"),
     };
     key(&mut a, &store, KeyCode::Enter);

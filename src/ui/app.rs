@@ -10,8 +10,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::keymap::{Action, Amount, Dir, Keymap, Layer};
-use super::palette::{Entry, Palette};
-use super::site::{Effect, Picker, View};
+use super::overlays::palette::Entry;
+use super::overlays::{Help, Outcome, Overlay, Palette};
+use super::site::{Effect, View};
 use super::theme::Theme;
 use super::worker::{Job, Reply};
 use crate::doc::Document;
@@ -42,18 +43,6 @@ pub enum TreeRow {
     Unread,
     Category(usize),
     Tag(usize, usize),
-}
-
-/// An overlay above the panes.
-#[derive(Debug, Clone, Default)]
-pub enum Overlay {
-    #[default]
-    None,
-    /// The key list, scrolled by this many rows.
-    Help(usize),
-    Palette(Palette),
-    /// A list to pick from: the archive's months, the article's outline.
-    Picker(Picker),
 }
 
 /// A request for the workers.
@@ -590,21 +579,18 @@ impl App {
             self.quit = true;
             return;
         }
-        match &mut self.overlay {
-            Overlay::Help(offset) => {
-                // Its keys scroll the key list; any other key closes it.
-                match self.keymap.action_in(Layer::Help, key) {
-                    Some(Action::Move(d, _)) => {
-                        *offset = offset.saturating_add_signed(d.sign());
-                    }
-                    Some(Action::Quit) => self.quit = true,
-                    _ => self.overlay = Overlay::None,
-                }
-                return;
+        if self.overlay.is_open() {
+            let out = self.overlay.on_key(&self.keymap, key);
+            if out != Outcome::Stay {
+                self.overlay = Overlay::None;
             }
-            Overlay::Palette(_) => return self.palette_key(key),
-            Overlay::Picker(_) => return self.picker_key(key),
-            Overlay::None => {}
+            match out {
+                Outcome::Stay | Outcome::Close => {}
+                Outcome::Quit => self.quit = true,
+                Outcome::Tag(t) => self.scope_to_tag(&t),
+                Outcome::Pick(t) => self.pick(t),
+            }
+            return;
         }
         if self.link_input.is_some() {
             return self.link_key(key);
@@ -620,9 +606,7 @@ impl App {
     /// Text pasted into the terminal: goes to the search box (or palette) as one line.
     pub fn on_paste(&mut self, text: &str) {
         let line = crate::text::sanitize_line(text);
-        if let Overlay::Palette(p) = &mut self.overlay {
-            p.input.push_str(&line);
-            p.refilter();
+        if self.overlay.on_paste(&line) {
             self.dirty = true;
             return;
         }
@@ -688,39 +672,6 @@ impl App {
         }
     }
 
-    fn palette_key(&mut self, key: KeyEvent) {
-        let Overlay::Palette(p) = &mut self.overlay else {
-            return;
-        };
-        match self.keymap.action_in(Layer::Palette, key) {
-            Some(Action::Cancel) => self.overlay = Overlay::None,
-            Some(Action::Quit) => self.quit = true,
-            Some(Action::Submit) => {
-                let tag = p.current().map(|e| e.name.clone());
-                self.overlay = Overlay::None;
-                if let Some(t) = tag {
-                    self.scope_to_tag(&t);
-                }
-            }
-            Some(Action::Move(Dir::Forward, _)) => {
-                p.selected = (p.selected + 1).min(p.shown.len().saturating_sub(1))
-            }
-            Some(Action::Move(Dir::Back, _)) => p.selected = p.selected.saturating_sub(1),
-            Some(Action::DeleteBack) => {
-                p.input.pop();
-                p.refilter();
-            }
-            _ => {
-                if let KeyCode::Char(c) = key.code
-                    && !key.modifiers.contains(KeyModifiers::CONTROL)
-                {
-                    p.input.push(c);
-                    p.refilter();
-                }
-            }
-        }
-    }
-
     fn panes(&self) -> &'static [Focus] {
         if self.zoom {
             &[Focus::Reader]
@@ -751,7 +702,7 @@ impl App {
                     self.cycle(1)
                 }
             }
-            Action::Help => self.overlay = Overlay::Help(0),
+            Action::Help => self.overlay = Overlay::Help(Help::default()),
             Action::TagPalette => {
                 let entries = self
                     .tree

@@ -4,8 +4,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::app::{App, Focus, Overlay};
-use super::site::{Effect, Picker, Target};
+use super::app::{App, Focus};
+use super::overlays::{Overlay, Picker, Target};
+use super::site::Effect;
 
 /// Columns a sideways scroll moves by.
 const SHIFT_STEP: usize = 8;
@@ -131,16 +132,12 @@ impl App {
             .zip(doc.links.iter().map(|l| l.n))
             .map(|(line, n)| (line, Target::Link(n)))
             .collect();
-        self.overlay = Overlay::Picker(Picker {
-            title: super::strings::links_title(&super::keymap::hints::submit_cancel(
-                &self.keymap,
-                super::keymap::Layer::Picker,
-                super::strings::HINT_OPEN,
-            )),
-            rows,
-            selected: 0,
-            side: false,
-        });
+        let title = super::strings::links_title(&super::keymap::hints::submit_cancel(
+            &self.keymap,
+            super::keymap::Layer::Picker,
+            super::strings::HINT_OPEN,
+        ));
+        self.overlay = Overlay::Picker(Picker::new(title, rows, 0, false));
     }
 
     /// `Y`: the code block in view, else the whole article as Markdown.

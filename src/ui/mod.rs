@@ -6,9 +6,10 @@
 pub mod app;
 pub mod config;
 pub mod docview;
+pub mod draw;
 pub mod keymap;
 mod links;
-pub mod palette;
+pub mod overlays;
 pub mod render;
 pub mod site;
 pub mod strings;

@@ -5,12 +5,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
 
-use super::app::{App, Focus, Overlay, TreeRow};
+use super::app::{App, Focus, TreeRow};
+use super::draw::{Chrome, fit, marked, pad_line};
 use super::keymap::hints::{self, Context};
-use super::keymap::{Action, Amount, Dir, Layer};
 use super::strings as s;
 use crate::text::width::ellipsize;
 use crate::text::{sanitize_line, str_width, truncate_to_width};
@@ -19,105 +19,17 @@ use crate::text::{sanitize_line, str_width, truncate_to_width};
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 15;
 
-/// Fits styled pieces into `width` columns, ending with `⋯` when cut.
-pub fn fit(pieces: Vec<(String, Style)>, width: usize) -> Line<'static> {
-    let total: usize = pieces.iter().map(|(t, _)| str_width(t)).sum();
-    let mut room = if total > width {
-        width.saturating_sub(1)
-    } else {
-        width
-    };
-    let mut spans = Vec::new();
-    for (t, st) in pieces {
-        if room == 0 {
-            break;
-        }
-        let cut = truncate_to_width(&t, room);
-        room -= str_width(cut);
-        spans.push(Span::styled(cut.to_owned(), st));
-        if cut.len() < t.len() {
-            break;
-        }
+fn chrome(app: &App) -> Chrome<'_> {
+    Chrome {
+        theme: &app.theme,
+        ascii: app.ascii_borders,
+        keymap: &app.keymap,
     }
-    if total > width && width > 0 {
-        spans.push(Span::raw("⋯"));
-    }
-    Line::from(spans)
-}
-
-/// Splits `text` into pieces, with `hl` patched over the byte ranges in `ranges`.
-fn marked(
-    text: &str,
-    ranges: &[std::ops::Range<usize>],
-    base: Style,
-    hl: Style,
-) -> Vec<(String, Style)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at
-            || r.end > text.len()
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
-            continue;
-        }
-        if r.start > at {
-            out.push((sanitize_line(&text[at..r.start]), base));
-        }
-        out.push((sanitize_line(&text[r.clone()]), base.patch(hl)));
-        at = r.end;
-    }
-    if at < text.len() {
-        out.push((sanitize_line(&text[at..]), base));
-    }
-    out
-}
-
-/// A widget title: every title passes the one sanitiser here, whatever it is built from
-/// (article titles, scope names, tags), so no pane or overlay title can carry an escape.
-fn title_text(title: &str) -> String {
-    sanitize_line(title)
 }
 
 fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
-    let title = title_text(&title);
-    let focused = app.focus == focus;
-    let style = if focused {
-        app.theme.border_focused
-    } else {
-        app.theme.border
-    };
-    let title = if focused {
-        format!("▸{}", title.trim_start())
-    } else {
-        title
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style)
-        .title(Span::styled(
-            title,
-            if focused { style } else { app.theme.title },
-        ));
-    if app.ascii_borders {
-        block.border_set(ASCII)
-    } else {
-        block
-    }
+    chrome(app).pane(&title, app.focus == focus)
 }
-
-/// Borders for terminals that draw box-drawing characters two cells wide.
-pub const ASCII: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    vertical_left: "|",
-    vertical_right: "|",
-    horizontal_top: "-",
-    horizontal_bottom: "-",
-};
 
 /// Draws the whole screen.
 pub fn draw(app: &mut App, f: &mut Frame) {
@@ -167,12 +79,8 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         }
     }
     draw_footer(app, f, footer);
-    match &app.overlay {
-        Overlay::Help(offset) => draw_help(app, f, area, *offset),
-        Overlay::Picker(_) => draw_picker(app, f, area),
-        Overlay::Palette(_) => draw_palette(app, f, area),
-        Overlay::None => {}
-    }
+    app.overlay
+        .draw(f, area, app.hit.outline_side, &chrome(app));
 }
 
 fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
@@ -463,21 +371,12 @@ fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn pad_line(mut line: Line<'static>, w: usize, style: Style) -> Line<'static> {
-    let used = line.width();
-    if used < w {
-        line.spans.push(Span::styled(" ".repeat(w - used), style));
-    }
-    line
-}
-
 /// A reader at least this wide shows the outline beside the text instead of over it.
 const OUTLINE_SIDE_MIN: u16 = 90;
 const OUTLINE_SIDE_WIDTH: u16 = 32;
 
 fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
-    let side =
-        matches!(&app.overlay, Overlay::Picker(p) if p.side) && area.width >= OUTLINE_SIDE_MIN;
+    let side = app.overlay.wants_side() && area.width >= OUTLINE_SIDE_MIN;
     let area = if side {
         let [text, panel] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(OUTLINE_SIDE_WIDTH)])
@@ -661,185 +560,4 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(fit(pieces, w)), area);
-}
-
-/// Blanks wide characters that straddle the edge of an overlay about to be drawn at `r`, so no
-/// half of a wide character is left under or beside the overlay's border.
-fn unstraddle(buf: &mut ratatui::buffer::Buffer, r: Rect) {
-    let area = buf.area;
-    for y in r.top()..r.bottom().min(area.bottom()) {
-        let mut x = area.left();
-        while x < area.right() {
-            let w = (crate::text::str_width(buf[(x, y)].symbol()) as u16).max(1);
-            let straddles = |edge: u16| x < edge && edge < x + w;
-            if w > 1 && (straddles(r.left()) || straddles(r.right())) {
-                for k in x..(x + w).min(area.right()) {
-                    buf[(k, y)].set_symbol(" ");
-                }
-            }
-            x += w;
-        }
-    }
-}
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-fn overlay_block(app: &App, title: String) -> Block<'static> {
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border_focused)
-        .title(title_text(&title));
-    if app.ascii_borders {
-        b.border_set(ASCII)
-    } else {
-        b
-    }
-}
-
-fn draw_help(app: &App, f: &mut Frame, area: Rect, offset: usize) {
-    let bindings = Layer::Main.bindings();
-    let r = centered(area, 66, bindings.len() as u16 + 2);
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let scroll = hints::line(
-        &app.keymap,
-        Layer::Help,
-        &[(
-            &[
-                Action::Move(Dir::Forward, Amount::Line),
-                Action::Move(Dir::Back, Amount::Line),
-            ],
-            "/",
-            s::HINT_SCROLL,
-        )],
-        "",
-    );
-    let block = overlay_block(app, s::help_title(&scroll));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let w = inner.width as usize;
-    let lines: Vec<Line> = bindings
-        .iter()
-        .skip(offset.min(bindings.len().saturating_sub(inner.height as usize)))
-        .map(|b| {
-            let keys = app.keymap.keys_of(b.action);
-            let pad = 16usize.saturating_sub(str_width(&keys));
-            fit(
-                vec![
-                    (format!("{keys}{} ", " ".repeat(pad)), app.theme.key),
-                    (b.desc.to_owned(), Style::new()),
-                ],
-                w,
-            )
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
-    let Overlay::Picker(p) = &app.overlay else {
-        return;
-    };
-    // The outline beside a wide reader: the panel the reader left free, full height.
-    let side = app.hit.outline_side.filter(|_| p.side);
-    let r = side.unwrap_or_else(|| {
-        centered(
-            area,
-            60,
-            (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
-        )
-    });
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let block = overlay_block(app, sanitize_line(&p.title));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let w = inner.width as usize;
-    let rows = inner.height as usize;
-    let labels: Vec<&str> = p.rows.iter().map(|r| r.0.as_str()).collect();
-    let lines = list_lines(app, &labels, p.selected, rows, w);
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The `rows` rows of a list around `selected` (highlighted), sanitised and padded to `w`.
-fn list_lines(
-    app: &App,
-    labels: &[&str],
-    selected: usize,
-    rows: usize,
-    w: usize,
-) -> Vec<Line<'static>> {
-    let offset = selected.saturating_sub(rows.saturating_sub(1));
-    labels
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(i, label)| {
-            let st = if i == selected {
-                app.theme.selected
-            } else {
-                Style::new()
-            };
-            pad_line(fit(vec![(sanitize_line(label), st)], w), w, st)
-        })
-        .collect()
-}
-
-fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
-    let Overlay::Palette(p) = &app.overlay else {
-        return;
-    };
-    let r = centered(area, 56, area.height.saturating_sub(4).min(24));
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let block = overlay_block(
-        app,
-        s::palette_title(&hints::submit_cancel(
-            &app.keymap,
-            Layer::Palette,
-            s::HINT_CHOOSE,
-        )),
-    );
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    if inner.height == 0 {
-        return;
-    }
-    let w = inner.width as usize;
-    let input = sanitize_line(&p.input);
-    let prompt = "› ";
-    f.render_widget(
-        Paragraph::new(fit(
-            vec![
-                (prompt.into(), app.theme.key),
-                (input.clone(), Style::new()),
-            ],
-            w,
-        )),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-    );
-    let col = (str_width(prompt) + str_width(&input)).min(w.saturating_sub(1)) as u16;
-    f.set_cursor_position(Position::new(inner.x + col, inner.y));
-    let rows = inner.height.saturating_sub(1) as usize;
-    let labels: Vec<String> = p
-        .shown
-        .iter()
-        .map(|&e| format!("{} ({})", p.entries[e].name, p.entries[e].count))
-        .collect();
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let lines = list_lines(app, &labels, p.selected, rows, w);
-    f.render_widget(
-        Paragraph::new(lines),
-        Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1),
-    );
 }

@@ -1,10 +1,9 @@
 //! The rest of the site: sorting, bookmarks and history, the archive by month, random reads,
 //! related articles, the outline, opening and copying, tips.
 
-use ratatui::crossterm::event::KeyEvent;
-
-use super::app::{App, Focus, Outgoing, Overlay};
-use super::keymap::{Action, Amount, Layer};
+use super::app::{App, Focus, Outgoing};
+use super::keymap::{Action, Layer};
+use super::overlays::{Overlay, Picker, Target};
 use super::worker::{Job, Reply};
 use crate::search::Sort;
 use crate::search::browse::ListKind;
@@ -47,25 +46,6 @@ pub enum Effect {
     Copy(String),
     /// Open a URL in the system browser.
     OpenUrl(String),
-}
-
-/// Where a picked row leads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Month(String),
-    Line(usize),
-    /// A link of the open article, by its number.
-    Link(usize),
-}
-
-/// A list to choose from (the archive's months, the outline).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picker {
-    pub title: String,
-    pub rows: Vec<(String, Target)>,
-    pub selected: usize,
-    /// The outline: drawn beside the reader when the reader is wide, else as an overlay.
-    pub side: bool,
 }
 
 /// The article as Markdown with its front matter, as `Y` copies it; sanitised like everything
@@ -266,51 +246,26 @@ impl App {
             .iter()
             .rposition(|r| matches!(r.1, Target::Line(l) if l <= top))
             .unwrap_or(0);
-        self.overlay = Overlay::Picker(Picker {
-            title: super::strings::outline_title(&super::keymap::hints::submit_cancel(
-                &self.keymap,
-                Layer::Picker,
-                super::strings::HINT_JUMP,
-            )),
-            rows,
-            selected,
-            side: true,
-        });
+        let title = super::strings::outline_title(&super::keymap::hints::submit_cancel(
+            &self.keymap,
+            Layer::Picker,
+            super::strings::HINT_JUMP,
+        ));
+        self.overlay = Overlay::Picker(Picker::new(title, rows, selected, true));
     }
 
-    /// Keys while a picker is open.
-    pub(super) fn picker_key(&mut self, key: KeyEvent) {
-        let Overlay::Picker(p) = &mut self.overlay else {
-            return;
-        };
-        let n = p.rows.len();
-        match self.keymap.action_in(Layer::Picker, key) {
-            Some(Action::Cancel) => self.overlay = Overlay::None,
-            Some(Action::Quit) => self.quit = true,
-            Some(Action::Move(d, amount)) => {
-                let step = if amount == Amount::Line { 1 } else { n };
-                p.selected = p
-                    .selected
-                    .saturating_add_signed(d.sign() * step as isize)
-                    .min(n.saturating_sub(1));
+    /// Goes where a picked row leads.
+    pub(super) fn pick(&mut self, target: Target) {
+        match target {
+            Target::Month(m) => {
+                let kind = ListKind::Month(m.clone(), self.scope.clone());
+                self.list(View::Month(m), kind);
             }
-            Some(Action::Submit) => {
-                let target = p.rows.get(p.selected).map(|r| r.1.clone());
-                self.overlay = Overlay::None;
-                match target {
-                    Some(Target::Month(m)) => {
-                        let kind = ListKind::Month(m.clone(), self.scope.clone());
-                        self.list(View::Month(m), kind);
-                    }
-                    Some(Target::Link(n)) => self.follow(n),
-                    Some(Target::Line(l)) => {
-                        self.scroll = l;
-                        self.focus = Focus::Reader;
-                    }
-                    None => {}
-                }
+            Target::Link(n) => self.follow(n),
+            Target::Line(l) => {
+                self.scroll = l;
+                self.focus = Focus::Reader;
             }
-            _ => {}
         }
     }
 
@@ -332,12 +287,7 @@ impl App {
                     "",
                 );
                 let title = super::strings::archive_title(&self.scope_label(), &keys);
-                self.overlay = Overlay::Picker(Picker {
-                    title,
-                    rows,
-                    selected: 0,
-                    side: false,
-                });
+                self.overlay = Overlay::Picker(Picker::new(title, rows, 0, false));
             }
             Reply::Bookmarked { id, res: Ok(on) } => {
                 for h in self.results.hits.iter_mut().filter(|h| h.meta.id == id) {
