@@ -336,12 +336,17 @@ fn tree_counts_are_never_cut() {
         }
         key(&mut a, &store, KeyCode::Char(' '));
         let buf = frame(&mut a, &store, w, h);
-        let tree = a.hit.tree;
-        assert!(!a.hit.tree_rows.is_empty());
-        for &(y, _) in &a.hit.tree_rows {
-            let row: String = (tree.x + 1..tree.right() - 1)
-                .map(|x| buf[(x, y)].symbol())
-                .collect();
+        let tree = a.tree().area();
+        let rows: Vec<String> = (tree.y + 1..tree.bottom() - 1)
+            .map(|y| {
+                (tree.x + 1..tree.right() - 1)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .filter(|r| !r.trim().is_empty())
+            .collect();
+        assert!(rows.len() >= 5, "{w}x{h}");
+        for row in &rows {
             let row = row.trim_end();
             let open = row
                 .rfind(" (")

@@ -58,10 +58,10 @@ fn the_tree_folds_and_scopes() {
     assert_eq!(a.focus, Focus::Tree);
     key(&mut a, &store, KeyCode::Char('j'));
     key(&mut a, &store, KeyCode::Char(' '));
-    assert!(a.expanded.contains(&0), "前端技术 unfolded");
-    let rows = a.tree_rows().len();
+    assert!(a.tree().is_expanded(0), "前端技术 unfolded");
+    let rows = a.tree().rows().len();
     key(&mut a, &store, KeyCode::Char(' '));
-    assert!(a.tree_rows().len() < rows);
+    assert!(a.tree().rows().len() < rows);
     key(&mut a, &store, KeyCode::Enter);
     assert_eq!(a.scope, Scope::Category("前端技术".into()));
     assert!(a.results.hits.iter().all(|h| {
@@ -523,7 +523,7 @@ fn another_process_changing_the_store_refreshes_tree_and_results() {
     );
     assert!(a.outbox.iter().any(|o| matches!(o, Outgoing::Search(..))));
     pump(&mut a, &store);
-    assert_eq!(a.tree.total, 3);
+    assert_eq!(a.tree().tree().total, 3);
     assert_eq!(a.results.total, 3);
     assert_eq!(a.results.hits[a.res_sel].meta.id, selected);
 }
@@ -547,7 +547,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     }
     let store = Store::open(&path, Access::Read).unwrap();
     let mut a = app(&store);
-    assert_eq!(a.tree.total, 0);
+    assert_eq!(a.tree().tree().total, 0);
     // R asks the feed worker, says so, and does not block: the app goes on answering keys.
     key(&mut a, &store, KeyCode::Char('R'));
     assert!(a.fetching);
@@ -581,10 +581,10 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     let msg = a.status.clone().unwrap().0;
     assert!(msg.contains(&format!("新文章 {new}")), "{msg}");
     pump(&mut a, &store);
-    assert_eq!(a.tree.total, new as i64);
+    assert_eq!(a.tree().tree().total, new as i64);
     assert_eq!(a.results.total, new);
     // The 未读 node lists the new articles; reading one takes it off.
-    assert_eq!(a.unread, new);
+    assert_eq!(a.tree().unread(), new);
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains(&format!("未读({new})")), "{text}");
     key(&mut a, &store, KeyCode::Tab);
@@ -598,7 +598,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     assert_eq!(a.focus, Focus::Results);
     // An article from the web shows its source link, and o opens it.
     key(&mut a, &store, KeyCode::Enter);
-    assert_eq!(a.unread, new - 1);
+    assert_eq!(a.tree().unread(), new - 1);
     let url = a.article.as_ref().unwrap().url.clone().unwrap();
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains("原文:"), "{text}");

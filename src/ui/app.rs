@@ -1,8 +1,6 @@
 //! The reader's state and how keys, mouse and worker replies change it. Pure: requests for
 //! the database are queued in `outbox` and sent by the event loop, so tests drive it directly.
 
-use std::collections::HashSet;
-
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -12,12 +10,13 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::keymap::{Action, Amount, Dir, Keymap, Layer};
 use super::overlays::palette::Entry;
 use super::overlays::{Help, Outcome, Overlay, Palette};
+use super::panes::tree::{Chosen, TreePane};
 use super::site::{Effect, View};
 use super::theme::Theme;
 use super::worker::{Job, Reply};
 use crate::doc::Document;
 use crate::search::{Request, Results, Scope, Sort};
-use crate::store::{Article, Tree};
+use crate::store::Article;
 
 /// Results fetched at a time.
 pub const PAGE: usize = 50;
@@ -35,16 +34,6 @@ pub enum Focus {
     Reader,
 }
 
-/// A row of the category tree.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TreeRow {
-    All,
-    /// 未读: unread articles from the web (shown when there are some).
-    Unread,
-    Category(usize),
-    Tag(usize, usize),
-}
-
 /// A request for the workers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outgoing {
@@ -55,12 +44,9 @@ pub enum Outgoing {
 /// Where the mouse can click, from the last frame.
 #[derive(Debug, Clone, Default)]
 pub struct Hitmap {
-    pub tree: Rect,
     pub results: Rect,
     pub reader: Rect,
     pub search: Rect,
-    /// Visible tree rows: (screen row, index into tree rows).
-    pub tree_rows: Vec<(u16, usize)>,
     /// Visible result items: (first row, last row, index).
     pub result_items: Vec<(u16, u16, usize)>,
     /// Tag chips: (area, tag name).
@@ -109,9 +95,7 @@ pub struct App {
     pre_edit: Option<(String, Results, usize)>,
     pub scope: Scope,
     pub sort: Sort,
-    pub tree: Tree,
-    pub expanded: HashSet<usize>,
-    pub tree_sel: usize,
+    pub(super) tree: TreePane,
     pub results: Results,
     pub results_pending: bool,
     pub res_sel: usize,
@@ -129,8 +113,6 @@ pub struct App {
     pub read_only: bool,
     /// A feed run (`R`) is under way.
     pub fetching: bool,
-    /// Unread articles from the web (the 未读 node's count).
-    pub unread: usize,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub(super) search_ticket: u64,
@@ -176,9 +158,7 @@ impl App {
             pre_edit: None,
             scope: Scope::All,
             sort: Sort::Relevance,
-            tree: Tree::default(),
-            expanded: HashSet::new(),
-            tree_sel: 0,
+            tree: TreePane::default(),
             results: Results::default(),
             results_pending: true,
             res_sel: 0,
@@ -205,7 +185,6 @@ impl App {
             open_on_arrival: false,
             dirty: true,
             fetching: false,
-            unread: 0,
         };
         app.outbox.push(Outgoing::Job(Job::Tree));
         app.outbox.push(Outgoing::Job(Job::UnreadCount));
@@ -291,52 +270,20 @@ impl App {
         }
     }
 
-    /// Rows of the tree as shown (categories, and the tags of expanded ones).
-    pub fn tree_rows(&self) -> Vec<TreeRow> {
-        let mut rows = vec![TreeRow::All];
-        if self.unread > 0 {
-            rows.push(TreeRow::Unread);
-        }
-        for (ci, c) in self.tree.categories.iter().enumerate() {
-            rows.push(TreeRow::Category(ci));
-            if self.expanded.contains(&ci) {
-                rows.extend((0..c.tags.len()).map(|ti| TreeRow::Tag(ci, ti)));
-            }
-        }
-        rows
-    }
-
-    pub(super) fn row_scope(&self, row: &TreeRow) -> Scope {
-        match *row {
-            TreeRow::All | TreeRow::Unread => Scope::All,
-            TreeRow::Category(c) => Scope::Category(self.tree.categories[c].name.clone()),
-            TreeRow::Tag(c, t) => Scope::Tag(self.tree.categories[c].tags[t].name.clone()),
-        }
+    /// The category tree.
+    pub fn tree(&self) -> &TreePane {
+        &self.tree
     }
 
     /// "全部", "大数据技术", "大数据技术 › ZooKeeper".
     pub fn scope_label(&self) -> String {
-        match &self.scope {
-            Scope::All => super::strings::ALL.to_owned(),
-            Scope::Category(c) => c.clone(),
-            Scope::Tag(t) => match self.tree.locate_tag(t) {
-                Some((ci, _)) => format!("{} › {t}", self.tree.categories[ci].name),
-                None => t.clone(),
-            },
-        }
+        self.tree.scope_label(&self.scope)
     }
 
     /// Scopes the results to a tag (clicked chip, palette, `Enter` on a selected tag).
     pub fn scope_to_tag(&mut self, tag: &str) {
         self.scope = Scope::Tag(tag.to_owned());
-        if let Some((ci, ti)) = self.tree.locate_tag(tag) {
-            self.expanded.insert(ci);
-            let rows = self.tree_rows();
-            self.tree_sel = rows
-                .iter()
-                .position(|r| *r == TreeRow::Tag(ci, ti))
-                .unwrap_or(0);
-        }
+        self.tree.reveal_tag(tag);
         self.set_query("");
         self.tag_sel = None;
         self.focus = Focus::Results;
@@ -492,14 +439,12 @@ impl App {
                 }
             }
             Reply::Tree(Ok(t)) => {
-                self.tree = *t;
-                self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
+                self.tree.set_tree(*t);
             }
             Reply::Tree(Err(e)) => self.status = Some((e, true)),
             Reply::StoreChanged => self.refresh(),
             Reply::Unread(Ok(n)) => {
-                self.unread = n;
-                self.tree_sel = self.tree_sel.min(self.tree_rows().len().saturating_sub(1));
+                self.tree.set_unread(n);
             }
             Reply::Unread(Err(e)) => self.status = Some((e, true)),
             Reply::Article {
@@ -522,7 +467,7 @@ impl App {
                 match res {
                     Ok(Some(a)) => {
                         // Opening may have marked an unread article from the web read.
-                        if self.unread > 0 {
+                        if self.tree.unread() > 0 {
                             self.outbox.push(Outgoing::Job(Job::UnreadCount));
                         }
                         let same = self
@@ -706,6 +651,7 @@ impl App {
             Action::TagPalette => {
                 let entries = self
                     .tree
+                    .tree()
                     .all_tags()
                     .map(|t| Entry::new(&t.name, t.count))
                     .collect();
@@ -723,7 +669,7 @@ impl App {
             Action::Open => self.open(),
             Action::Fold => {
                 if self.focus == Focus::Tree {
-                    self.fold()
+                    self.tree.fold()
                 }
             }
             Action::Move(d, n) => self.motion(d, n),
@@ -744,7 +690,7 @@ impl App {
             self.focus = Focus::Results;
         } else if self.scope != Scope::All && self.focus == Focus::Tree {
             self.scope = Scope::All;
-            self.tree_sel = 0;
+            self.tree.select_all();
             self.requery(false);
         } else if !self.query().is_empty() && self.focus == Focus::Results {
             self.set_query("");
@@ -759,19 +705,8 @@ impl App {
     fn open(&mut self) {
         match self.focus {
             Focus::Tree => {
-                let rows = self.tree_rows();
-                if let Some(row) = rows.get(self.tree_sel).cloned() {
-                    if row == TreeRow::Unread {
-                        return self.list_unread();
-                    }
-                    if let TreeRow::Category(c) = row
-                        && !self.expanded.contains(&c)
-                    {
-                        self.expanded.insert(c);
-                    }
-                    self.scope = self.row_scope(&row);
-                    self.requery(false);
-                }
+                let chosen = self.tree.open();
+                self.choose(chosen);
             }
             Focus::Results | Focus::Reader => {
                 if let Some(i) = self.tag_sel {
@@ -797,20 +732,16 @@ impl App {
         }
     }
 
-    fn fold(&mut self) {
-        let rows = self.tree_rows();
-        let c = match rows.get(self.tree_sel) {
-            Some(TreeRow::Category(c)) | Some(TreeRow::Tag(c, _)) => *c,
-            _ => return,
-        };
-        if !self.expanded.remove(&c) {
-            self.expanded.insert(c);
+    /// Carries out what a row of the tree chose.
+    fn choose(&mut self, chosen: Option<Chosen>) {
+        match chosen {
+            Some(Chosen::Unread) => self.list_unread(),
+            Some(Chosen::Scope(scope)) => {
+                self.scope = scope;
+                self.requery(false);
+            }
+            None => {}
         }
-        let rows = self.tree_rows();
-        self.tree_sel = rows
-            .iter()
-            .position(|r| *r == TreeRow::Category(c))
-            .unwrap_or(0);
     }
 
     fn select_tag(&mut self, next: bool) {
@@ -866,16 +797,7 @@ impl App {
         let sign = dir.sign();
         let page = |rows: usize| rows.max(2) as isize;
         match self.focus {
-            Focus::Tree => {
-                let n = self.tree_rows().len() as isize;
-                let d = match amount {
-                    Amount::Line => 1,
-                    Amount::All => n,
-                    Amount::HalfPage | Amount::Page => 10,
-                };
-                self.tree_sel =
-                    (self.tree_sel as isize + sign * d).clamp(0, (n - 1).max(0)) as usize;
-            }
+            Focus::Tree => self.tree.motion(dir, amount),
             Focus::Results => {
                 let per = (self.list_rows / 4).max(1) as isize;
                 let n = self.results.hits.len() as isize;
@@ -905,7 +827,7 @@ impl App {
     /// Handles the mouse: wheel scrolls the pane under it, click selects, a chip searches its tag.
     pub fn on_mouse(&mut self, m: MouseEvent) {
         let pos = Position::new(m.column, m.row);
-        let over = if self.hit.tree.contains(pos) {
+        let over = if self.tree.area().contains(pos) {
             Some(Focus::Tree)
         } else if self.hit.results.contains(pos) {
             Some(Focus::Results)
@@ -950,12 +872,8 @@ impl App {
                     Some(Focus::Search) => self.begin_search(),
                     Some(Focus::Tree) => {
                         self.focus = Focus::Tree;
-                        if let Some(&(_, i)) =
-                            self.hit.tree_rows.iter().find(|(row, _)| *row == m.row)
-                        {
-                            self.tree_sel = i;
-                            self.open();
-                        }
+                        let chosen = self.tree.click(m.row);
+                        self.choose(chosen);
                     }
                     Some(Focus::Results) => {
                         self.focus = Focus::Results;

@@ -10,6 +10,7 @@ pub mod draw;
 pub mod keymap;
 mod links;
 pub mod overlays;
+pub mod panes;
 pub mod render;
 pub mod site;
 pub mod strings;

@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
-use super::app::{App, Focus, TreeRow};
+use super::app::{App, Focus};
 use super::draw::{Chrome, fit, marked, pad_line};
 use super::keymap::hints::{self, Context};
 use super::strings as s;
@@ -63,7 +63,20 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         };
         let [tree, rest] =
             Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(10)]).areas(main);
-        draw_tree(app, f, tree);
+        let c = Chrome {
+            theme: &app.theme,
+            ascii: app.ascii_borders,
+            keymap: &app.keymap,
+        };
+        let unread_view = app.view == super::site::View::Unread;
+        app.tree.draw(
+            f,
+            tree,
+            &c,
+            app.focus == Focus::Tree,
+            &app.scope,
+            unread_view,
+        );
         if main.width >= 110 {
             let [list, reader] =
                 Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
@@ -152,67 +165,6 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
             input_area.y,
         ));
     }
-}
-
-fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
-    app.hit.tree = area;
-    let block = pane(app, s::TREE.into(), Focus::Tree);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let rows = app.tree_rows();
-    let h = inner.height as usize;
-    let offset = app.tree_sel.saturating_sub(h.saturating_sub(1));
-    let w = inner.width as usize;
-    let mut lines = Vec::new();
-    for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
-        let (label, count, depth) = match *row {
-            TreeRow::All => (s::ALL, app.tree.total, 0),
-            TreeRow::Unread => (s::UNREAD, app.unread as i64, 0),
-            TreeRow::Category(c) => {
-                let cat = &app.tree.categories[c];
-                (cat.name.as_str(), cat.count, 0)
-            }
-            TreeRow::Tag(c, t) => {
-                let tag = &app.tree.categories[c].tags[t];
-                (tag.name.as_str(), tag.count, 1)
-            }
-        };
-        let current = match row {
-            TreeRow::Unread => app.view == super::site::View::Unread,
-            TreeRow::All => {
-                app.scope == app.row_scope(row) && app.view != super::site::View::Unread
-            }
-            _ => app.scope == app.row_scope(row),
-        };
-        let marker = match row {
-            TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
-            TreeRow::Tag(..) if current => "  ► ",
-            TreeRow::Tag(..) => "    ",
-            _ if current => "► ",
-            _ => "▸ ",
-        };
-        let mut style = if depth == 1 && count == 0 {
-            app.theme.dim
-        } else {
-            Style::new()
-        };
-        if current {
-            style = style.add_modifier(Modifier::BOLD);
-        }
-        if i == app.tree_sel && app.focus == Focus::Tree {
-            style = style.patch(app.theme.selected);
-        }
-        // The name is shortened, never the count.
-        let text = crate::present::keep_right(
-            &format!("{marker}{}", sanitize_line(label)),
-            &format!(" ({})", crate::present::count(count as usize)),
-            w,
-        );
-        let pad = w.saturating_sub(str_width(&text));
-        lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
-        app.hit.tree_rows.push((inner.y + (i - offset) as u16, i));
-    }
-    f.render_widget(Paragraph::new(lines), inner);
 }
 
 fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, Style)> {
