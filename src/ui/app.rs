@@ -5,11 +5,11 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
-use ratatui_textarea::{CursorMove, TextArea};
 
-use super::keymap::{Action, Amount, Dir, Keymap, Layer};
+use super::keymap::{Action, Amount, Dir, Keymap};
 use super::overlays::palette::Entry;
 use super::overlays::{Help, Outcome, Overlay, Palette};
+use super::panes::search_box::{Edit, SearchBox};
 use super::panes::tree::{Chosen, TreePane};
 use super::site::{Effect, View};
 use super::theme::Theme;
@@ -46,7 +46,6 @@ pub enum Outgoing {
 pub struct Hitmap {
     pub results: Rect,
     pub reader: Rect,
-    pub search: Rect,
     /// Visible result items: (first row, last row, index).
     pub result_items: Vec<(u16, u16, usize)>,
     /// Tag chips: (area, tag name).
@@ -90,9 +89,9 @@ pub struct App {
     /// The pane the search box returns to.
     pub last_pane: Focus,
     pub overlay: Overlay,
-    pub input: TextArea<'static>,
-    /// Query and results before the current edit, restored by Esc.
-    pre_edit: Option<(String, Results, usize)>,
+    pub(super) search: SearchBox,
+    /// Results and selection before the current edit, restored by Esc.
+    pre_edit: Option<(Results, usize)>,
     pub scope: Scope,
     pub sort: Sort,
     pub(super) tree: TreePane,
@@ -154,7 +153,7 @@ impl App {
             focus: Focus::Results,
             last_pane: Focus::Results,
             overlay: Overlay::None,
-            input: TextArea::default(),
+            search: SearchBox::default(),
             pre_edit: None,
             scope: Scope::All,
             sort: Sort::Relevance,
@@ -219,12 +218,11 @@ impl App {
 
     /// The query text in the search box.
     pub fn query(&self) -> String {
-        self.input.lines().first().cloned().unwrap_or_default()
+        self.search.query()
     }
 
     pub(super) fn set_query(&mut self, q: &str) {
-        self.input = TextArea::new(vec![q.to_owned()]);
-        self.input.move_cursor(CursorMove::End);
+        self.search.set_query(q);
     }
 
     /// Sends the current query and scope to the search worker.
@@ -558,7 +556,7 @@ impl App {
         if self.focus != Focus::Search {
             self.begin_search();
         }
-        self.input.insert_str(line);
+        self.search.paste(&line);
         self.requery(true);
         self.dirty = true;
     }
@@ -567,53 +565,36 @@ impl App {
         if self.focus != Focus::Search {
             self.last_pane = self.focus;
         }
-        self.pre_edit = Some((self.query(), self.results.clone(), self.res_sel));
+        self.search.begin();
+        self.pre_edit = Some((self.results.clone(), self.res_sel));
         self.focus = Focus::Search;
     }
 
     fn search_key(&mut self, key: KeyEvent) {
-        match self.keymap.action_in(Layer::Search, key) {
-            Some(Action::Submit) => {
+        match self.search.on_key(&self.keymap, key) {
+            Edit::None => {}
+            Edit::Changed => self.requery(true),
+            Edit::Submit => {
                 self.pre_edit = None;
                 self.focus = Focus::Results;
                 self.requery(false);
             }
-            Some(Action::Cancel) => {
-                if let Some((q, res, sel)) = self.pre_edit.take()
-                    && q != self.query()
-                {
-                    self.set_query(&q);
+            Edit::Cancel(back) => {
+                if let (Some(_), Some((res, sel))) = (back, self.pre_edit.take()) {
                     self.results = res;
                     self.res_sel = sel;
                     self.search_ticket += 1;
                     self.results_pending = false;
                 }
+                self.pre_edit = None;
                 self.focus = self.last_pane;
             }
-            Some(Action::Move(d, _)) => self.move_results(d.sign()),
-            Some(Action::Focus(_)) => {
+            Edit::Select(d) => self.move_results(d.sign()),
+            Edit::Leave => {
                 self.pre_edit = None;
                 self.focus = Focus::Tree;
             }
-            Some(Action::Quit) => self.quit = true,
-            other => {
-                let before = self.query();
-                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-                let changed = match key.code {
-                    // Clears to the start of the line, as in a shell (the text area would undo).
-                    _ if other == Some(Action::ClearLine) => self.input.delete_line_by_head(),
-                    // Line breaks have no place in a one-line query.
-                    KeyCode::Char('m' | 'j') if ctrl => false,
-                    _ => self.input.input(key),
-                };
-                if changed && self.query() != before {
-                    let q = self.query();
-                    if q.contains('\n') {
-                        self.set_query(&q.replace('\n', " "));
-                    }
-                    self.requery(true);
-                }
-            }
+            Edit::Quit => self.quit = true,
         }
     }
 
@@ -833,7 +814,7 @@ impl App {
             Some(Focus::Results)
         } else if self.hit.reader.contains(pos) {
             Some(Focus::Reader)
-        } else if self.hit.search.contains(pos) {
+        } else if self.search.area().contains(pos) {
             Some(Focus::Search)
         } else {
             None

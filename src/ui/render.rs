@@ -3,7 +3,7 @@
 //! characters never straddle a border. Drawing never touches the database.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
@@ -13,7 +13,7 @@ use super::draw::{Chrome, fit, marked, pad_line};
 use super::keymap::hints::{self, Context};
 use super::strings as s;
 use crate::text::width::ellipsize;
-use crate::text::{sanitize_line, str_width, truncate_to_width};
+use crate::text::{sanitize_line, str_width};
 
 /// Smallest usable window.
 pub const MIN_W: u16 = 60;
@@ -50,7 +50,14 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_search(app, f, top);
+    let info = search_info(app, top.width >= 100);
+    let c = Chrome {
+        theme: &app.theme,
+        ascii: app.ascii_borders,
+        keymap: &app.keymap,
+    };
+    app.search
+        .draw(f, top, &c, app.focus == Focus::Search, &info);
     if app.zoom {
         draw_reader(app, f, main);
     } else {
@@ -96,12 +103,8 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         .draw(f, area, app.hit.outline_side, &chrome(app));
 }
 
-fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
-    app.hit.search = area;
-    let block = pane(app, s::SEARCH.into(), Focus::Search);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let wide = area.width >= 100;
+/// The line beside the query: scope, count, time, order, read-only.
+fn search_info(app: &App, wide: bool) -> String {
     let sep = if wide { "  ⋅  " } else { " ⋅ " };
     let mut info = if wide {
         format!("{}{}", s::SCOPE, app.scope_label())
@@ -129,42 +132,7 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
     if app.read_only {
         info.push_str(&format!("{sep}{}", s::READ_ONLY));
     }
-    let info = sanitize_line(&info);
-    let w = inner.width as usize;
-    let info_w = str_width(&info).min(w / 2);
-    let input_w = w.saturating_sub(info_w + 2).max(1);
-    let info_area = Rect::new(inner.x + (w - info_w) as u16, inner.y, info_w as u16, 1);
-    f.render_widget(
-        Paragraph::new(fit(vec![(info, app.theme.meta)], info_w)),
-        info_area,
-    );
-    let query = sanitize_line(&app.query());
-    let input_area = Rect::new(inner.x + 1, inner.y, input_w as u16, 1);
-    if query.is_empty() && app.focus != Focus::Search {
-        f.render_widget(
-            Paragraph::new(fit(vec![(s::PLACEHOLDER.into(), app.theme.dim)], input_w)),
-            input_area,
-        );
-        return;
-    }
-    let caret_chars = app.input.cursor().1;
-    let before: String = app.query().chars().take(caret_chars).collect();
-    let before = sanitize_line(&before);
-    let limit = input_w.saturating_sub(1);
-    let start = if str_width(&before) > limit {
-        crate::text::width::suffix_start_for_width(&before, limit)
-    } else {
-        0
-    };
-    let shown = truncate_to_width(&query[start.min(query.len())..], input_w);
-    f.render_widget(Paragraph::new(shown.to_owned()), input_area);
-    if app.focus == Focus::Search {
-        let col = str_width(&before[start..]) as u16;
-        f.set_cursor_position(Position::new(
-            input_area.x + col.min(input_w as u16),
-            input_area.y,
-        ));
-    }
+    info
 }
 
 fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, Style)> {

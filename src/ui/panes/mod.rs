@@ -1,4 +1,5 @@
 //! The panes: the search box, the category tree, the result list and the reader. Each owns
 //! its state, takes the keys and clicks meant for it, and draws itself.
 
+pub mod search_box;
 pub mod tree;
