@@ -71,14 +71,14 @@ pub struct App {
     pub tip_index: usize,
     pub ascii_borders: bool,
     /// How bodies are rendered (code theme, ASCII rules, spacing), from the configuration.
-    render: crate::doc::RenderOptions,
+    pub(in crate::ui) render: crate::doc::RenderOptions,
     /// Digits typed after `f` (follow link number …).
-    pub(super) link_input: Option<String>,
+    pub(in crate::ui) link_input: Option<String>,
     /// The article the document was rendered from, and its sideways scroll (kept when the
     /// same article is rendered again: a new query, the same article answered twice).
-    doc_of: Option<(crate::store::ArticleId, usize)>,
+    pub(in crate::ui) doc_of: Option<(crate::store::ArticleId, usize)>,
     /// Code colours of the open article: asked for (`None`) or arrived.
-    colours: Option<(
+    pub(in crate::ui) colours: Option<(
         crate::store::ArticleId,
         Option<std::sync::Arc<crate::doc::Colours>>,
     )>,
@@ -89,12 +89,12 @@ pub struct App {
     /// The pane the search box returns to.
     pub last_pane: Focus,
     pub overlay: Overlay,
-    pub(super) search: SearchBox,
+    pub(in crate::ui) search: SearchBox,
     /// Results and selection before the current edit, restored by Esc.
-    pre_edit: Option<(Results, usize)>,
+    pub(in crate::ui) pre_edit: Option<(Results, usize)>,
     pub scope: Scope,
     pub sort: Sort,
-    pub(super) tree: TreePane,
+    pub(in crate::ui) tree: TreePane,
     pub results: Results,
     pub results_pending: bool,
     pub res_sel: usize,
@@ -114,22 +114,22 @@ pub struct App {
     pub fetching: bool,
     pub outbox: Vec<Outgoing>,
     pub hit: Hitmap,
-    pub(super) search_ticket: u64,
-    pub(super) article_ticket: u64,
+    pub(in crate::ui) search_ticket: u64,
+    pub(in crate::ui) article_ticket: u64,
     /// The ticket of the article restored at start, while it is on its way.
-    restoring: Option<u64>,
+    pub(in crate::ui) restoring: Option<u64>,
     /// The question asked at start, while an article is restored: its results (however often
     /// they arrive, e.g. again for the first frame's width) do not replace the restored article
     /// with a preview of their first hit. The next question does.
-    pinned: Option<(String, Scope, Sort)>,
+    pub(in crate::ui) pinned: Option<(String, Scope, Sort)>,
     /// The last request sent, so an identical one is not sent again.
-    pub(super) last_sent: Option<Request>,
+    pub(in crate::ui) last_sent: Option<Request>,
     /// The question (text, scope, order) the results on screen answer.
-    shown_question: Option<(String, Scope, Sort)>,
+    pub(in crate::ui) shown_question: Option<(String, Scope, Sort)>,
     /// Results asked for; grows by a page as the selection nears the end of the list.
-    limit: usize,
+    pub(in crate::ui) limit: usize,
     /// Enter was pressed on a list still being fetched.
-    open_on_arrival: bool,
+    pub(in crate::ui) open_on_arrival: bool,
     pub dirty: bool,
 }
 
@@ -225,49 +225,6 @@ impl App {
         self.search.set_query(q);
     }
 
-    /// Sends the current query and scope to the search worker.
-    pub fn requery(&mut self, typing: bool) {
-        let mut req = Request::new(&self.query());
-        req.scope = self.scope.clone();
-        req.sort = self.sort;
-        let same_question = self
-            .last_sent
-            .as_ref()
-            .is_some_and(|l| l.text == req.text && l.scope == req.scope && l.sort == req.sort);
-        if !same_question {
-            self.limit = PAGE;
-        }
-        req.limit = self.limit;
-        req.excerpt_width = EXCERPT_WINDOW;
-        // Finishing a query only re-runs it when that changes its meaning (a typed prefix).
-        req.typing = typing
-            || crate::search::query::parse(&req.text, true)
-                == crate::search::query::parse(&req.text, false);
-        if self.last_sent.as_ref() == Some(&req) && self.view == View::Search {
-            return;
-        }
-        self.view = View::Search;
-        self.last_sent = Some(req.clone());
-        self.search_ticket += 1;
-        self.results_pending = true;
-        self.outbox.push(Outgoing::Search(self.search_ticket, req));
-    }
-
-    /// Fresh tree counts and results after the store changed; the same question keeps its
-    /// selected article.
-    pub(super) fn refresh(&mut self) {
-        self.outbox.push(Outgoing::Job(Job::Tree));
-        self.outbox.push(Outgoing::Job(Job::UnreadCount));
-        if self.view == View::Search {
-            // The same question asked again (paging kept): only the limit differs from what
-            // was sent, so requery does not drop it as a repeat.
-            if let Some(l) = self.last_sent.as_mut() {
-                l.limit = 0;
-            }
-            self.requery(false);
-        }
-    }
-
     /// The category tree.
     pub fn tree(&self) -> &TreePane {
         &self.tree
@@ -288,87 +245,6 @@ impl App {
         self.requery(false);
     }
 
-    /// Selects the result row of the article the reader shows, if the list holds it.
-    fn select_shown(&mut self) {
-        let shown = self.article.as_ref().map(|a| a.meta.id);
-        if let Some(i) = self
-            .results
-            .hits
-            .iter()
-            .position(|h| Some(h.meta.id) == shown)
-        {
-            self.res_sel = i;
-        }
-    }
-
-    pub(super) fn open_selected(&mut self, mark_read: bool) {
-        if let Some(hit) = self.results.hits.get(self.res_sel) {
-            self.article_ticket += 1;
-            let id = hit.meta.id;
-            self.outbox.push(Outgoing::Job(Job::Open {
-                ticket: self.article_ticket,
-                id,
-                mark_read,
-            }));
-            if mark_read && let Some(h) = self.results.hits.get_mut(self.res_sel) {
-                h.meta.read_count += 1;
-            }
-        }
-    }
-
-    /// Renders the open article for the current query's matches, laid out at the width of the
-    /// previous rendering so keys handled before the next frame scroll the new text.
-    fn rebuild_doc(&mut self) {
-        let width = self.doc.as_ref().map_or(0, |d| d.width);
-        let shift = self.doc.as_ref().map_or(0, |d| d.shift);
-        if let Some((_, s)) = &mut self.doc_of {
-            *s = shift;
-        }
-        self.doc = self.article.as_ref().map(|a| {
-            let opts = crate::doc::RenderOptions {
-                ascii: self.ascii_borders,
-                ..self.render.clone()
-            };
-            let mut d = Document::with_options(&a.body, &self.results.needles, &opts);
-            match self.doc_of {
-                Some((id, shift)) if id == a.meta.id => d.shift = shift,
-                _ => self.doc_of = Some((a.meta.id, 0)),
-            }
-            match (&self.colours, opts.code_theme) {
-                (Some((id, Some(c))), _) if *id == a.meta.id => d.apply_colours(c),
-                (Some((id, None)), _) if *id == a.meta.id => {}
-                (_, Some(theme)) if !d.blocks.is_empty() => {
-                    self.colours = Some((a.meta.id, None));
-                    self.outbox.push(Outgoing::Job(Job::Highlight {
-                        id: a.meta.id,
-                        blocks: d.blocks.clone(),
-                        theme,
-                    }));
-                }
-                _ => {}
-            }
-            if width > 0 {
-                d.layout(width);
-            }
-            d
-        });
-    }
-
-    /// Restores the article read last time.
-    pub fn restore(&mut self, ext_id: &str, scroll: usize) {
-        self.article_ticket += 1;
-        self.restoring = Some(self.article_ticket);
-        self.pinned = self
-            .last_sent
-            .as_ref()
-            .map(|r| (r.text.clone(), r.scope.clone(), r.sort));
-        self.outbox.push(Outgoing::Job(Job::OpenExt {
-            ticket: self.article_ticket,
-            ext_id: ext_id.to_owned(),
-            scroll,
-        }));
-    }
-
     /// Handles a worker reply; stale ones are dropped.
     pub fn on_reply(&mut self, r: Reply) {
         self.dirty = true;
@@ -381,61 +257,7 @@ impl App {
                     self.colours = Some((id, Some(colours)));
                 }
             }
-            Reply::Results { ticket, res } => {
-                if ticket != self.search_ticket && ticket != 0 {
-                    return;
-                }
-                self.results_pending = false;
-                match res {
-                    Ok(res) => {
-                        // The same question answered again (more rows, a refreshed list)
-                        // keeps the selected article; a new one starts at its best hit.
-                        let question = self
-                            .last_sent
-                            .as_ref()
-                            .map(|r| (r.text.clone(), r.scope.clone(), r.sort));
-                        let same = question == self.shown_question;
-                        let pinned = self.pinned.is_some() && self.pinned == question;
-                        if !pinned {
-                            self.pinned = None;
-                        }
-                        self.shown_question = question;
-                        let keep = self
-                            .results
-                            .hits
-                            .get(self.res_sel)
-                            .map(|h| h.meta.id)
-                            .filter(|_| same);
-                        self.results = *res;
-                        self.res_sel = keep
-                            .and_then(|id| self.results.hits.iter().position(|h| h.meta.id == id))
-                            .unwrap_or(0);
-                        if pinned {
-                            // The article restored from last time is the selected row when
-                            // the list holds it.
-                            self.select_shown();
-                        }
-                        if let Some(d) = self.doc.as_mut()
-                            && d.needles != self.results.needles
-                        {
-                            d.set_needles(&self.results.needles);
-                        }
-                        // The reader previews the selected result, unless the user is reading in it.
-                        let shown = self.article.as_ref().map(|a| a.meta.id);
-                        let selected = self.results.hits.get(self.res_sel).map(|h| h.meta.id);
-                        if std::mem::take(&mut self.open_on_arrival) {
-                            self.open_selected(true);
-                        } else if selected.is_some()
-                            && selected != shown
-                            && (self.focus != Focus::Reader || shown.is_none())
-                            && !pinned
-                        {
-                            self.open_selected(false);
-                        }
-                    }
-                    Err(e) => self.status = Some((e, true)),
-                }
-            }
+            Reply::Results { ticket, res } => self.on_results(ticket, res),
             Reply::Tree(Ok(t)) => {
                 self.tree.set_tree(*t);
             }
@@ -449,65 +271,7 @@ impl App {
                 ticket,
                 res,
                 scroll,
-            } => {
-                if ticket != self.article_ticket {
-                    return;
-                }
-                // A restored article that is gone (or unreadable) leaves the reader to the
-                // preview of the selected result.
-                let restored = self.restoring.take() == Some(ticket);
-                if restored && !matches!(res, Ok(Some(_))) {
-                    self.pinned = None;
-                    if !self.results.hits.is_empty() {
-                        self.open_selected(false);
-                    }
-                }
-                match res {
-                    Ok(Some(a)) => {
-                        // Opening may have marked an unread article from the web read.
-                        if self.tree.unread() > 0 {
-                            self.outbox.push(Outgoing::Job(Job::UnreadCount));
-                        }
-                        let same = self
-                            .article
-                            .as_ref()
-                            .is_some_and(|old| old.meta.id == a.meta.id);
-                        let left = self
-                            .article
-                            .as_ref()
-                            .filter(|_| !same)
-                            .map(|old| (old.meta.id, self.scroll));
-                        self.article = Some(*a);
-                        self.rebuild_doc();
-                        if restored {
-                            self.select_shown();
-                        }
-                        if !same {
-                            if let Some((id, at)) = left {
-                                self.outbox
-                                    .push(Outgoing::Job(Job::SavePosition { id, scroll: at }));
-                            }
-                            if scroll > 0 && !restored {
-                                self.status = Some((
-                                    format!(
-                                        "回到上次读到的位置 (第 {} 行, g 回到开头)",
-                                        scroll + 1
-                                    ),
-                                    false,
-                                ));
-                            }
-                            self.scroll = scroll;
-                            self.tag_sel = None;
-                            let id = self.article.as_ref().map(|a| a.meta.id);
-                            if let Some(id) = id {
-                                self.outbox.push(Outgoing::Job(Job::Related { id }));
-                            }
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(e) => self.status = Some((e, true)),
-                }
-            }
+            } => self.on_article(ticket, res, scroll),
             other => self.on_site_reply(other),
         }
     }
@@ -722,55 +486,6 @@ impl App {
                 self.requery(false);
             }
             None => {}
-        }
-    }
-
-    fn select_tag(&mut self, next: bool) {
-        let n = self.article.as_ref().map_or(0, |a| a.meta.tags.len());
-        if n == 0 {
-            return;
-        }
-        self.tag_sel = Some(match (self.tag_sel, next) {
-            (None, true) => 0,
-            (None, false) => n - 1,
-            (Some(i), true) => (i + 1) % n,
-            (Some(i), false) => (i + n - 1) % n,
-        });
-    }
-
-    fn jump_match(&mut self, next: bool) {
-        let Some(doc) = &mut self.doc else { return };
-        let offset = 3;
-        match doc.step_match(self.scroll, next) {
-            Some((l, wrapped)) => {
-                let (k, n) = doc.match_position().unwrap_or((0, 0));
-                self.scroll = l.saturating_sub(offset);
-                self.status = Some(if wrapped && next {
-                    (format!("已到文末, 回到第一处匹配 ({k}/{n})"), false)
-                } else if wrapped {
-                    (format!("已到文首, 回到最后一处匹配 ({k}/{n})"), false)
-                } else {
-                    (format!("匹配 {k}/{n}"), false)
-                });
-            }
-            None => self.status = Some(("文中没有匹配".into(), false)),
-        }
-        self.focus = Focus::Reader;
-    }
-
-    fn move_results(&mut self, delta: isize) {
-        let n = self.results.hits.len();
-        if n == 0 {
-            return;
-        }
-        let sel = (self.res_sel as isize + delta).clamp(0, n as isize - 1) as usize;
-        if sel != self.res_sel {
-            self.res_sel = sel;
-            self.open_selected(false);
-        }
-        if sel + 5 >= n && n < self.results.total && !self.results_pending {
-            self.limit = n + PAGE;
-            self.requery(false);
         }
     }
 
