@@ -104,16 +104,38 @@ fn n_and_shift_n_jump_between_matches_in_the_article() {
     typed(&mut a, &store, "ZooKeeper");
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Enter);
-    let doc = a.doc.as_mut().unwrap();
-    doc.layout(50);
-    let lines = doc.match_lines.clone();
+    // A frame lays the article out for the reader pane: zoomed, 60x20.
+    key(&mut a, &store, KeyCode::Char('z'));
+    common::frame(&mut a, &store, 60, 20);
+    let lines = a.doc.as_ref().unwrap().match_lines.clone();
     assert!(lines.len() >= 3);
-    a.reader_rows = 10;
+    let said = |a: &zhiku::ui::App| a.status.clone().map(|s| s.0).unwrap_or_default();
     key(&mut a, &store, KeyCode::Char('n'));
     let first = a.scroll;
+    assert!(said(&a).starts_with("匹配 1/"), "{}", said(&a));
     key(&mut a, &store, KeyCode::Char('n'));
+    assert!(said(&a).starts_with("匹配 2/"), "{}", said(&a));
+    assert!(a.scroll >= first);
+    // Press on until the view moves to a later line.
+    for _ in 0..lines.len() {
+        if a.scroll > first {
+            break;
+        }
+        key(&mut a, &store, KeyCode::Char('n'));
+    }
     assert!(a.scroll > first);
+    // N steps back one match, and the view back up.
+    let nth = |a: &zhiku::ui::App| -> usize {
+        let s = said(a);
+        s["匹配 ".len()..s.find('/').unwrap()].parse().unwrap()
+    };
+    let (k, at) = (nth(&a), a.scroll);
     key(&mut a, &store, KeyCode::Char('N'));
+    assert_eq!(nth(&a), k - 1);
+    assert!(a.scroll <= at);
+    while nth(&a) > 1 {
+        key(&mut a, &store, KeyCode::Char('N'));
+    }
     assert_eq!(a.scroll, first);
 }
 
@@ -122,14 +144,18 @@ fn reader_scrolls_with_paging_keys_and_never_past_the_end() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Enter);
-    a.doc.as_mut().unwrap().layout(40);
-    a.reader_rows = 10;
+    // The reader's page is what the last frame showed of it: 60x20, zoomed.
+    key(&mut a, &store, KeyCode::Char('z'));
+    common::frame(&mut a, &store, 60, 20);
+    let rows = a.reader_rows();
+    assert!(rows >= 6, "{rows}");
+    assert!(a.doc.as_ref().unwrap().visual.len() > 3 * rows);
     ctrl(&mut a, &store, 'd');
-    assert_eq!(a.scroll, 5);
+    assert_eq!(a.scroll, rows / 2);
     key(&mut a, &store, KeyCode::PageDown);
-    assert_eq!(a.scroll, 14);
+    assert_eq!(a.scroll, rows / 2 + rows - 1);
     key(&mut a, &store, KeyCode::Char('G'));
-    let end = a.doc.as_ref().unwrap().visual.len() - 10;
+    let end = a.doc.as_ref().unwrap().visual.len() - rows;
     assert_eq!(a.scroll, end);
     key(&mut a, &store, KeyCode::Char('j'));
     assert_eq!(a.scroll, end);
@@ -164,7 +190,7 @@ fn stale_results_never_overwrite_fresh_ones() {
         KeyCode::Char('库'),
         KeyModifiers::NONE,
     ));
-    let stale: Vec<_> = a.outbox.drain(..).collect();
+    let stale = a.take_outbox();
     typed(&mut a, &store, "存");
     let fresh_total = a.results.total;
     for o in stale {
@@ -289,7 +315,7 @@ fn bookmarks_history_random_and_outline() {
     assert_eq!(a.focus, Focus::Reader);
     key(&mut a, &store, KeyCode::Char('p'));
     assert_eq!(a.results.hits.len(), 10);
-    a.doc.as_mut().unwrap().layout(50);
+    common::frame(&mut a, &store, 80, 24);
     key(&mut a, &store, KeyCode::Char('O'));
     let Overlay::Picker(p) = a.overlay.clone() else {
         panic!("O opens the outline picker, got {:?}", a.overlay);
@@ -313,7 +339,7 @@ fn copy_and_open_are_effects_with_a_message() {
         matches!(&a.effects[..], [zhiku::ui::site::Effect::Copy(md)] if md.starts_with("---\nid: "))
     );
     assert!(a.status.as_ref().unwrap().0.contains("已复制"));
-    a.effects.clear();
+    a.take_effects();
     key(&mut a, &store, KeyCode::Char('o'));
     // The sample articles have no URL: say so, open nothing.
     assert!(a.effects.is_empty());
@@ -369,13 +395,14 @@ fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
     // for its own excerpt width): it stays until the next question.
     let mut a = zhiku::ui::App::new();
     a.restore(&netty.ext_id, 0);
-    let i = a
-        .outbox
+    let mut out = a.take_outbox();
+    let i = out
         .iter()
         .position(|o| matches!(o, Outgoing::Job(Job::OpenExt { .. })))
         .unwrap();
-    let job = a.outbox.remove(i);
-    a.outbox.insert(0, job);
+    let job = out.remove(i);
+    out.insert(0, job);
+    common::deliver(&mut a, &store, out);
     pump(&mut a, &store);
     assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
     // The same question answered again (another process changed the store).
@@ -450,7 +477,7 @@ fn y_copies_only_a_plain_web_url_and_says_why_not() {
         key(a, &store, KeyCode::Enter);
         key(a, &store, KeyCode::Enter);
         assert!(a.article.as_ref().unwrap().meta.title.contains(word));
-        a.effects.clear();
+        a.take_effects();
     };
     let mut a = app(&store);
     open(&mut a, "evil");
@@ -516,12 +543,10 @@ fn another_process_changing_the_store_refreshes_tree_and_results() {
     let selected = a.results.hits[a.res_sel].meta.id;
     add("n3");
     a.on_reply(Reply::StoreChanged);
-    assert!(
-        a.outbox
-            .iter()
-            .any(|o| matches!(o, Outgoing::Job(Job::Tree)))
-    );
-    assert!(a.outbox.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    let out = a.take_outbox();
+    assert!(out.iter().any(|o| matches!(o, Outgoing::Job(Job::Tree))));
+    assert!(out.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    common::deliver(&mut a, &store, out);
     pump(&mut a, &store);
     assert_eq!(a.tree().tree().total, 3);
     assert_eq!(a.results.total, 3);
@@ -602,7 +627,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     let url = a.article.as_ref().unwrap().url.clone().unwrap();
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains("原文:"), "{text}");
-    a.effects.clear();
+    a.take_effects();
     key(&mut a, &store, KeyCode::Char('o'));
     assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
 }

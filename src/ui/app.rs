@@ -112,7 +112,7 @@ pub struct App {
     pub read_only: bool,
     /// A feed run (`R`) is under way.
     pub fetching: bool,
-    pub outbox: Vec<Outgoing>,
+    pub(in crate::ui) outbox: Vec<Outgoing>,
     pub hit: Hitmap,
     pub(in crate::ui) search_ticket: u64,
     pub(in crate::ui) article_ticket: u64,
@@ -206,6 +206,34 @@ impl App {
             self.sort = c.sort;
             self.requery(false);
         }
+    }
+
+    /// The requests for the workers queued since the last call, in order (the event loop sends
+    /// them; tests serve them).
+    pub fn take_outbox(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The terminal side effects queued since the last call (clipboard, browser).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// The Linux command tips the footer cycles through, starting at `first`.
+    pub fn set_tips(&mut self, tips: Vec<(&'static str, &'static str)>, first: usize) {
+        self.tip_index = first % tips.len().max(1);
+        self.tips = tips;
+        self.dirty = true;
+    }
+
+    /// Lines of the body the reader showed in the last frame (what a page is).
+    pub fn reader_rows(&self) -> usize {
+        self.reader_rows
+    }
+
+    /// The reader fills the screen (`z`).
+    pub fn zoomed(&self) -> bool {
+        self.zoom
     }
 
     /// The tip the footer shows, if any.

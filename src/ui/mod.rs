@@ -68,8 +68,7 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as usize);
-    app.tips = crate::sample::tips();
-    app.tip_index = seed % app.tips.len().max(1);
+    app.set_tips(crate::sample::tips(), seed);
     if !verses.is_empty() {
         app.verse = Some(verses[seed / 7 % verses.len()].to_owned());
     }
@@ -165,7 +164,7 @@ pub fn base64(data: &[u8]) -> String {
 
 /// Performs what only the terminal's owner can: the clipboard (OSC 52) and the browser.
 fn run_effects(app: &mut App) {
-    for e in std::mem::take(&mut app.effects) {
+    for e in app.take_effects() {
         match e {
             site::Effect::Copy(text) => {
                 let mut out = std::io::stdout();
@@ -224,7 +223,7 @@ fn opener_command(configured: Option<&str>) -> Vec<String> {
 
 /// Sends what the app queued to the workers.
 fn flush_outbox(app: &mut App, workers: &Workers) {
-    for out in app.outbox.drain(..) {
+    for out in app.take_outbox() {
         match out {
             Outgoing::Search(ticket, req) => workers.search(ticket, req),
             Outgoing::Job(job) => workers.job(job),
