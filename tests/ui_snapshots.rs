@@ -362,3 +362,33 @@ fn tree_counts_are_never_cut() {
         }
     }
 }
+
+#[test]
+fn lists_refit_their_excerpts_on_resize_without_asking_again() {
+    let store = sample_store();
+    let mut a = app(&store);
+    // Two bookmarks, then the bookmark list: fetched once, at no particular width.
+    key(&mut a, &store, KeyCode::Char('b'));
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Char('b'));
+    key(&mut a, &store, KeyCode::Char('B'));
+    assert_eq!(a.results.hits.len(), 2);
+    let mut seen = Vec::new();
+    for (w, h) in [(120, 40), (80, 24), (60, 15), (120, 40)] {
+        // `frame` fails when drawing queues work (a query for the new width).
+        let buf = frame(&mut a, &store, w, h);
+        let pane = a.hit.results;
+        let inner = (pane.width - 2) as usize;
+        let hit = &a.results.hits[0];
+        let (want, _) = zhiku::present::fit_excerpt(&hit.excerpt, &hit.excerpt_matches, inner);
+        let row: String = (pane.x + 1..pane.right() - 1)
+            .map(|x| buf[(x, pane.y + 2)].symbol())
+            .collect();
+        let flat = |s: &str| s.replace(' ', "");
+        assert_eq!(flat(&row), flat(&want), "{w}x{h}");
+        assert!(zhiku::text::str_width(&want) <= inner, "{w}x{h}");
+        seen.push(flat(&row));
+    }
+    assert_ne!(seen[0], seen[2], "the narrow pane shows a shorter excerpt");
+    assert_eq!(seen[0], seen[3], "and the wide one again after");
+}
