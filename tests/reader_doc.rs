@@ -10,7 +10,7 @@ use ratatui::style::Color;
 use serde_json::json;
 use zhiku::store::Store;
 use zhiku::ui::App;
-use zhiku::ui::site::Effect;
+use zhiku::ui::app::Effect;
 
 const BODY: &str = "部署前先看[官方文档](https://docs.example.com/k8s)和[本站旧文](/archives/42)，\
 架构见下图。\n\n![集群架构](https://img.example.com/arch.png)\n\n\

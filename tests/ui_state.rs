@@ -298,7 +298,7 @@ fn bookmarks_history_random_and_outline() {
     key(&mut a, &store, KeyCode::Char('b'));
     assert!(a.article.as_ref().unwrap().meta.bookmarked);
     key(&mut a, &store, KeyCode::Char('B'));
-    assert_eq!(a.view, zhiku::ui::site::View::Bookmarks);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Bookmarks);
     assert_eq!(
         a.results.hits.iter().map(|h| h.meta.id).collect::<Vec<_>>(),
         [id]
@@ -309,7 +309,7 @@ fn bookmarks_history_random_and_outline() {
         "the article just read leads the history"
     );
     key(&mut a, &store, KeyCode::Esc);
-    assert_eq!(a.view, zhiku::ui::site::View::Search);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Search);
     key(&mut a, &store, KeyCode::Char('r'));
     assert!(a.article.is_some());
     assert_eq!(a.focus, Focus::Reader);
@@ -336,7 +336,7 @@ fn copy_and_open_are_effects_with_a_message() {
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Char('Y'));
     assert!(
-        matches!(&a.effects[..], [zhiku::ui::site::Effect::Copy(md)] if md.starts_with("---\nid: "))
+        matches!(&a.effects[..], [zhiku::ui::app::Effect::Copy(md)] if md.starts_with("---\nid: "))
     );
     assert!(a.status.as_ref().unwrap().0.contains("已复制"));
     a.take_effects();
@@ -459,7 +459,7 @@ fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
 
 #[test]
 fn y_copies_only_a_plain_web_url_and_says_why_not() {
-    use zhiku::ui::site::Effect;
+    use zhiku::ui::app::Effect;
     let evil = "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}";
     let store = common::store_of(&[
         serde_json::json!({"id": "u1", "title": "链接一 evil", "body": "正文", "url": evil}),
@@ -618,7 +618,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     key(&mut a, &store, KeyCode::Char('g'));
     key(&mut a, &store, KeyCode::Char('j'));
     key(&mut a, &store, KeyCode::Enter);
-    assert_eq!(a.view, zhiku::ui::site::View::Unread);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Unread);
     assert_eq!(a.results.total, new);
     assert_eq!(a.focus, Focus::Results);
     // An article from the web shows its source link, and o opens it.
@@ -629,7 +629,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     assert!(text.contains("原文:"), "{text}");
     a.take_effects();
     key(&mut a, &store, KeyCode::Char('o'));
-    assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
+    assert_eq!(a.effects, vec![zhiku::ui::app::Effect::OpenUrl(url)]);
 }
 
 #[test]

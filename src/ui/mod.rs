@@ -8,11 +8,9 @@ pub mod config;
 pub mod docview;
 pub mod draw;
 pub mod keymap;
-mod links;
 pub mod overlays;
 pub mod panes;
 pub mod render;
-pub mod site;
 pub mod strings;
 pub mod theme;
 pub mod worker;
@@ -166,12 +164,12 @@ pub fn base64(data: &[u8]) -> String {
 fn run_effects(app: &mut App) {
     for e in app.take_effects() {
         match e {
-            site::Effect::Copy(text) => {
+            app::Effect::Copy(text) => {
                 let mut out = std::io::stdout();
                 let _ = write!(out, "\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()));
                 let _ = out.flush();
             }
-            site::Effect::OpenUrl(url) => {
+            app::Effect::OpenUrl(url) => {
                 let opener = opener_command(app.opener.as_deref());
                 let (program, args) = opener.split_first().expect("opener has a program");
                 let spawned = std::process::Command::new(program)

@@ -74,7 +74,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
             ascii: app.ascii_borders,
             keymap: &app.keymap,
         };
-        let unread_view = app.view == super::site::View::Unread;
+        let unread_view = app.view == super::panes::results::View::Unread;
         app.tree.draw(
             f,
             tree,

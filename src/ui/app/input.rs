@@ -5,9 +5,9 @@ use crate::search::Scope;
 use crate::ui::keymap::{Action, Amount, Dir};
 use crate::ui::overlays::palette::Entry;
 use crate::ui::overlays::{Help, Outcome, Overlay, Palette};
+use crate::ui::panes::results::View;
 use crate::ui::panes::search_box::Edit;
 use crate::ui::panes::tree::Chosen;
-use crate::ui::site::View;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };

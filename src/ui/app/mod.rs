@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 
 use super::keymap::Keymap;
 use super::overlays::Overlay;
+use super::panes::results::View;
 use super::panes::search_box::SearchBox;
 use super::panes::tree::TreePane;
-use super::site::{Effect, View};
 use super::theme::Theme;
 use super::worker::{Job, Reply};
 use crate::doc::Document;
@@ -15,6 +15,7 @@ use crate::search::{Request, Results, Scope, Sort};
 use crate::store::Article;
 
 /// Results fetched at a time.
+mod actions;
 mod input;
 
 pub const PAGE: usize = 50;
@@ -30,6 +31,15 @@ pub enum Focus {
     Tree,
     Results,
     Reader,
+}
+
+/// A side effect only the event loop can perform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in the system browser.
+    OpenUrl(String),
 }
 
 /// A request for the workers.

@@ -12,6 +12,8 @@ use crate::text::{sanitize_line, str_width};
 use crate::ui::app::Outgoing;
 use crate::ui::app::{App, Focus};
 use crate::ui::draw::fit;
+use crate::ui::keymap::Layer;
+use crate::ui::overlays::{Overlay, Picker, Target};
 use crate::ui::render::pane;
 use crate::ui::strings as s;
 use crate::ui::worker::Job;
@@ -334,5 +336,31 @@ impl App {
             Ok(None) => {}
             Err(e) => self.status = Some((e, true)),
         }
+    }
+
+    pub(in crate::ui) fn outline(&mut self) {
+        let Some(doc) = &self.doc else {
+            return self.say("先打开一篇文章");
+        };
+        let rows: Vec<(String, Target)> = doc
+            .outline()
+            .into_iter()
+            .map(|(line, label)| (label, Target::Line(line)))
+            .collect();
+        if rows.is_empty() {
+            return self.say("这篇文章没有标题或代码块");
+        }
+        // The section being read is selected: the last heading at or above the top line.
+        let top = self.scroll + 1;
+        let selected = rows
+            .iter()
+            .rposition(|r| matches!(r.1, Target::Line(l) if l <= top))
+            .unwrap_or(0);
+        let title = crate::ui::strings::outline_title(&crate::ui::keymap::hints::submit_cancel(
+            &self.keymap,
+            Layer::Picker,
+            crate::ui::strings::HINT_JUMP,
+        ));
+        self.overlay = Overlay::Picker(Picker::new(title, rows, selected, true));
     }
 }

@@ -6,15 +6,46 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use crate::search::browse::ListKind;
 use crate::search::{Request, Results};
 use crate::text::{sanitize_line, str_width};
+use crate::ui::app::Focus as PaneFocus;
 use crate::ui::app::{App, Focus};
 use crate::ui::app::{EXCERPT_WINDOW, Outgoing, PAGE};
 use crate::ui::draw::{fit, marked, pad_line};
 use crate::ui::render::pane;
-use crate::ui::site::View;
 use crate::ui::strings as s;
 use crate::ui::worker::Job;
+
+/// What the list pane shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Search,
+    Bookmarks,
+    Recent,
+    Month(String),
+    Random,
+    Related(String),
+    Unread,
+}
+
+impl View {
+    /// The list pane's title.
+    pub fn title(&self) -> String {
+        match self {
+            View::Search => crate::ui::strings::RESULTS.into(),
+            View::Bookmarks => " 收藏 ".into(),
+            View::Recent => " 最近阅读 ".into(),
+            View::Random => " 随便看看 ".into(),
+            View::Unread => format!(" {} ", crate::ui::strings::UNREAD),
+            View::Related(t) => format!(
+                " 推荐内容 ⋅ {} ",
+                crate::text::width::ellipsize(&crate::text::sanitize_line(t), 24)
+            ),
+            View::Month(m) => format!(" 历史内容 ⋅ {} ", crate::text::sanitize_line(m)),
+        }
+    }
+}
 
 /// Tag chips that fit a line (label, tag) and the `+N` of the rest.
 type TagFit = (Vec<(String, String)>, Option<String>);
@@ -36,9 +67,9 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     if app.results.hits.is_empty() {
         let empty = match app.view {
             _ if app.results_pending => s::SEARCHING,
-            crate::ui::site::View::Bookmarks => s::NO_BOOKMARKS,
-            crate::ui::site::View::Recent => s::NO_HISTORY,
-            crate::ui::site::View::Unread => s::NO_UNREAD,
+            crate::ui::panes::results::View::Bookmarks => s::NO_BOOKMARKS,
+            crate::ui::panes::results::View::Recent => s::NO_HISTORY,
+            crate::ui::panes::results::View::Unread => s::NO_UNREAD,
             _ => s::NO_RESULTS,
         };
         let mut lines = vec![fit(vec![(empty.into(), Style::new())], w)];
@@ -291,5 +322,34 @@ impl App {
             }
             Err(e) => self.status = Some((e, true)),
         }
+    }
+
+    pub(in crate::ui) fn list(&mut self, view: View, kind: ListKind) {
+        self.search_ticket += 1;
+        self.last_sent = None;
+        self.view = view;
+        self.results_pending = true;
+        self.res_sel = 0;
+        self.focus = PaneFocus::Results;
+        let job = Job::List {
+            ticket: self.search_ticket,
+            kind,
+            width: EXCERPT_WINDOW,
+        };
+        self.outbox.push(Outgoing::Job(job));
+    }
+
+    pub(in crate::ui) fn list_unread(&mut self) {
+        self.search_ticket += 1;
+        self.last_sent = None;
+        self.view = View::Unread;
+        self.results_pending = true;
+        self.res_sel = 0;
+        self.focus = PaneFocus::Results;
+        let job = Job::Unread {
+            ticket: self.search_ticket,
+            width: EXCERPT_WINDOW,
+        };
+        self.outbox.push(Outgoing::Job(job));
     }
 }

@@ -4,9 +4,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::app::{App, Focus};
-use super::overlays::{Overlay, Picker, Target};
-use super::site::Effect;
+use crate::ui::app::Effect;
+use crate::ui::app::{App, Focus};
+use crate::ui::overlays::{Overlay, Picker, Target};
 
 /// Columns a sideways scroll moves by.
 const SHIFT_STEP: usize = 8;
@@ -46,7 +46,7 @@ pub fn link_target(link: &str, article_url: Option<&str>) -> Result<String, &'st
 
 impl App {
     /// `f`: the next digits choose a link.
-    pub(super) fn begin_follow(&mut self) {
+    pub(in crate::ui) fn begin_follow(&mut self) {
         match &self.doc {
             Some(d) if !d.links.is_empty() => {
                 self.link_input = Some(String::new());
@@ -64,7 +64,7 @@ impl App {
     }
 
     /// Keys while a link number is being typed.
-    pub(super) fn link_key(&mut self, key: KeyEvent) {
+    pub(in crate::ui) fn link_key(&mut self, key: KeyEvent) {
         let Some(input) = &mut self.link_input else {
             return;
         };
@@ -97,7 +97,7 @@ impl App {
     }
 
     /// Opens link number `n` of the article with the opener.
-    pub(super) fn follow(&mut self, n: usize) {
+    pub(in crate::ui) fn follow(&mut self, n: usize) {
         let Some(doc) = &self.doc else {
             return;
         };
@@ -117,7 +117,7 @@ impl App {
     }
 
     /// `L`: every link and image of the article with its URL; Enter opens one.
-    pub(super) fn links_overlay(&mut self) {
+    pub(in crate::ui) fn links_overlay(&mut self) {
         let Some(doc) = &self.doc else {
             self.status = Some(("先打开一篇文章".into(), false));
             return;
@@ -132,16 +132,16 @@ impl App {
             .zip(doc.links.iter().map(|l| l.n))
             .map(|(line, n)| (line, Target::Link(n)))
             .collect();
-        let title = super::strings::links_title(&super::keymap::hints::submit_cancel(
+        let title = crate::ui::strings::links_title(&crate::ui::keymap::hints::submit_cancel(
             &self.keymap,
-            super::keymap::Layer::Picker,
-            super::strings::HINT_OPEN,
+            crate::ui::keymap::Layer::Picker,
+            crate::ui::strings::HINT_OPEN,
         ));
         self.overlay = Overlay::Picker(Picker::new(title, rows, 0, false));
     }
 
     /// `Y`: the code block in view, else the whole article as Markdown.
-    pub(super) fn copy_block(&mut self) -> bool {
+    pub(in crate::ui) fn copy_block(&mut self) -> bool {
         let Some(doc) = &self.doc else {
             return false;
         };
@@ -164,7 +164,7 @@ impl App {
     }
 
     /// `<` `>`: code and tables wider than the pane move sideways; prose stays.
-    pub(super) fn hscroll(&mut self, right: bool) {
+    pub(in crate::ui) fn hscroll(&mut self, right: bool) {
         let Some(doc) = &mut self.doc else {
             return;
         };
