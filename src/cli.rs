@@ -595,7 +595,7 @@ fn config_cmd(path: bool, default_text: bool) -> Result<ExitCode, CliError> {
         write!(out, "{}", crate::ui::config::default_text())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(p) = crate::ui::config::path() else {
+    let Some(p) = crate::config::path() else {
         return Err(CliError::Message(
             "cannot find a home folder for the configuration".into(),
         ));

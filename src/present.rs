@@ -209,6 +209,34 @@ pub fn fit_excerpt(
     (out, ranges)
 }
 
+/// The article as Markdown with its front matter, as `Y` copies it; sanitised like everything
+/// shown, so no escape sequence travels to wherever it is pasted.
+pub fn article_markdown(a: &crate::store::Article) -> String {
+    let q = |s: &str| serde_json::to_string(&crate::text::sanitize_line(s)).unwrap_or_default();
+    let mut fm = vec![
+        format!("id: {}", q(&a.meta.ext_id)),
+        format!("title: {}", q(&a.meta.title)),
+    ];
+    if let Some(p) = &a.meta.published {
+        fm.push(format!("date: {}", q(p)));
+    }
+    if let Some(au) = &a.meta.author {
+        fm.push(format!("author: {}", q(au)));
+    }
+    fm.push(format!("category: {}", q(&a.meta.category)));
+    let tags: Vec<String> = a.meta.tags.iter().map(|t| q(t)).collect();
+    fm.push(format!("tags: [{}]", tags.join(", ")));
+    fm.push(format!("views: {}", a.meta.views));
+    if let Some(u) = &a.url {
+        fm.push(format!("url: {}", q(u)));
+    }
+    format!(
+        "---\n{}\n---\n\n{}",
+        fm.join("\n"),
+        crate::text::sanitize(&a.body)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +362,19 @@ mod tests {
         }
         let (out, r) = fit_excerpt("短文本", &[], 40);
         assert_eq!((out.as_str(), r.len()), ("短文本", 0));
+    }
+
+    #[test]
+    fn markdown_copy_has_front_matter_that_parses_back() {
+        let mut s = crate::store::Store::open_in_memory().unwrap();
+        crate::import::import(&mut s, crate::sample::sources(), Default::default()).unwrap();
+        let a = s.article_by_ext_id("s-081").unwrap().unwrap();
+        let md = article_markdown(&a);
+        let back = crate::import::markdown::parse(&md, "x", crate::import::record::china_offset())
+            .unwrap();
+        assert_eq!(back.title, a.meta.title);
+        assert_eq!(back.tags, a.meta.tags);
+        assert_eq!(back.id.as_deref(), Some("s-081"));
+        assert_eq!(back.body.trim(), a.body.trim());
     }
 }

@@ -10,7 +10,7 @@ use ratatui::style::Color;
 use serde_json::json;
 use zhiku::store::Store;
 use zhiku::ui::App;
-use zhiku::ui::site::Effect;
+use zhiku::ui::app::Effect;
 
 const BODY: &str = "部署前先看[官方文档](https://docs.example.com/k8s)和[本站旧文](/archives/42)，\
 架构见下图。\n\n![集群架构](https://img.example.com/arch.png)\n\n\
@@ -37,14 +37,22 @@ fn open(a: &mut App, store: &Store, word: &str) {
     assert!(a.article.is_some(), "an article is open");
 }
 
+/// Zooms the reader in or out with its key (`z`), from the pane that has the keyboard.
+fn zoom(a: &mut App, store: &Store, on: bool) {
+    if a.zoomed() != on {
+        key(a, store, KeyCode::Char('z'));
+    }
+    assert_eq!(a.zoomed(), on);
+}
+
 /// The screen's text without spaces (a wide character's second cell reads as a space).
 fn flat(buf: &ratatui::buffer::Buffer) -> String {
     text_of(buf).replace(' ', "")
 }
 
 fn opened(a: &mut App) -> Vec<String> {
-    a.effects
-        .drain(..)
+    a.take_effects()
+        .into_iter()
         .filter_map(|e| match e {
             Effect::OpenUrl(u) => Some(u),
             _ => None,
@@ -57,7 +65,7 @@ fn code_tables_and_links_in_the_reader() {
     let store = article_store();
     let mut a = common::app(&store);
     open(&mut a, &store, "部署");
-    a.zoom = true;
+    zoom(&mut a, &store, true);
     let buf = frame(&mut a, &store, 80, 24);
     insta::assert_snapshot!("reader_code_table_links_80x24", text_of(&buf));
     let shown = flat(&buf);
@@ -94,7 +102,7 @@ fn code_tables_and_links_in_the_reader() {
     let shift = a.doc.as_ref().unwrap().shift;
     assert!(shift > 0);
     // The same article answered again (opened once more from the results) keeps its place.
-    a.zoom = false;
+    zoom(&mut a, &store, false);
     key(&mut a, &store, KeyCode::Char('h'));
     assert_eq!(a.focus, zhiku::ui::app::Focus::Results);
     key(&mut a, &store, KeyCode::Enter);
@@ -164,7 +172,7 @@ fn html_bodies_read_like_markdown() {
     let store = article_store();
     let mut a = common::app(&store);
     open(&mut a, &store, "HTML");
-    a.zoom = true;
+    zoom(&mut a, &store, true);
     let buf = frame(&mut a, &store, 80, 24);
     insta::assert_snapshot!("reader_html_body_80x24", text_of(&buf));
     let shown = flat(&buf);
@@ -254,7 +262,7 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
     let store = common::store_of(&[json!({"id": "o-1", "title": "大纲测试 部署", "body": body})]);
     let mut a = common::app(&store);
     open(&mut a, &store, "大纲测试");
-    a.zoom = true;
+    zoom(&mut a, &store, true);
     frame(&mut a, &store, 120, 40);
     for _ in 0..40 {
         key(&mut a, &store, KeyCode::Char('j'));
@@ -286,8 +294,8 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
     );
     // Enter jumps and closes; narrow, the outline is an overlay again.
     key(&mut a, &store, KeyCode::Enter);
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::None));
-    a.zoom = false;
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::None));
+    zoom(&mut a, &store, false);
     key(&mut a, &store, KeyCode::Char('O'));
     frame(&mut a, &store, 80, 24);
     assert!(a.hit.outline_side.is_none());
@@ -297,11 +305,13 @@ fn the_outline_sits_beside_a_wide_reader_and_marks_the_section_being_read() {
 fn the_linux_tip_is_shortened_to_fit_and_t_always_shows_it() {
     let store = article_store();
     let mut a = common::app(&store);
-    a.tips = vec![(
-        "du -sh * | sort -h",
-        "删除当前目录下七天前的日志文件，清理磁盘空间时常用，执行前先去掉 -delete 看看会删哪些",
-    )];
-    a.tip_index = 0;
+    a.set_tips(
+        vec![(
+            "du -sh * | sort -h",
+            "删除当前目录下七天前的日志文件，清理磁盘空间时常用，执行前先去掉 -delete 看看会删哪些",
+        )],
+        0,
+    );
     // At 120 columns the whole tip does not fit (it used to vanish): the command is shown
     // whole, its text cut.
     let shown = text_of(&frame(&mut a, &store, 120, 40));

@@ -254,7 +254,7 @@ fn every_pane_and_overlay_title_is_sanitised() {
     check(&mut a, "history");
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Char('O'));
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::Picker(_)));
     check(&mut a, "outline");
     key(&mut a, &store, KeyCode::Esc);
     // Scoped to the hostile tag: the search box, the archive picker and the month list show
@@ -266,7 +266,7 @@ fn every_pane_and_overlay_title_is_sanitised() {
     assert_ne!(a.scope, zhiku::search::Scope::All);
     check(&mut a, "scoped");
     key(&mut a, &store, KeyCode::Char('a'));
-    assert!(matches!(a.overlay, zhiku::ui::app::Overlay::Picker(_)));
+    assert!(matches!(a.overlay, zhiku::ui::overlays::Overlay::Picker(_)));
     check(&mut a, "archive");
     key(&mut a, &store, KeyCode::Enter);
     check(&mut a, "month list");
@@ -336,12 +336,17 @@ fn tree_counts_are_never_cut() {
         }
         key(&mut a, &store, KeyCode::Char(' '));
         let buf = frame(&mut a, &store, w, h);
-        let tree = a.hit.tree;
-        assert!(!a.hit.tree_rows.is_empty());
-        for &(y, _) in &a.hit.tree_rows {
-            let row: String = (tree.x + 1..tree.right() - 1)
-                .map(|x| buf[(x, y)].symbol())
-                .collect();
+        let tree = a.tree().area();
+        let rows: Vec<String> = (tree.y + 1..tree.bottom() - 1)
+            .map(|y| {
+                (tree.x + 1..tree.right() - 1)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .filter(|r| !r.trim().is_empty())
+            .collect();
+        assert!(rows.len() >= 5, "{w}x{h}");
+        for row in &rows {
             let row = row.trim_end();
             let open = row
                 .rfind(" (")
@@ -356,4 +361,34 @@ fn tree_counts_are_never_cut() {
             );
         }
     }
+}
+
+#[test]
+fn lists_refit_their_excerpts_on_resize_without_asking_again() {
+    let store = sample_store();
+    let mut a = app(&store);
+    // Two bookmarks, then the bookmark list: fetched once, at no particular width.
+    key(&mut a, &store, KeyCode::Char('b'));
+    key(&mut a, &store, KeyCode::Char('j'));
+    key(&mut a, &store, KeyCode::Char('b'));
+    key(&mut a, &store, KeyCode::Char('B'));
+    assert_eq!(a.results.hits.len(), 2);
+    let mut seen = Vec::new();
+    for (w, h) in [(120, 40), (80, 24), (60, 15), (120, 40)] {
+        // `frame` fails when drawing queues work (a query for the new width).
+        let buf = frame(&mut a, &store, w, h);
+        let pane = a.hit.results;
+        let inner = (pane.width - 2) as usize;
+        let hit = &a.results.hits[0];
+        let (want, _) = zhiku::present::fit_excerpt(&hit.excerpt, &hit.excerpt_matches, inner);
+        let row: String = (pane.x + 1..pane.right() - 1)
+            .map(|x| buf[(x, pane.y + 2)].symbol())
+            .collect();
+        let flat = |s: &str| s.replace(' ', "");
+        assert_eq!(flat(&row), flat(&want), "{w}x{h}");
+        assert!(zhiku::text::str_width(&want) <= inner, "{w}x{h}");
+        seen.push(flat(&row));
+    }
+    assert_ne!(seen[0], seen[2], "the narrow pane shows a shorter excerpt");
+    assert_eq!(seen[0], seen[3], "and the wide one again after");
 }

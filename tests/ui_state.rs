@@ -6,8 +6,9 @@ use common::{app, ctrl, key, pump, sample_store, terminal, typed};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use zhiku::search::Scope;
+use zhiku::ui::app::Focus;
 use zhiku::ui::app::Outgoing;
-use zhiku::ui::app::{Focus, Overlay};
+use zhiku::ui::overlays::Overlay;
 use zhiku::ui::worker::{Job, Reply};
 
 #[test]
@@ -57,10 +58,10 @@ fn the_tree_folds_and_scopes() {
     assert_eq!(a.focus, Focus::Tree);
     key(&mut a, &store, KeyCode::Char('j'));
     key(&mut a, &store, KeyCode::Char(' '));
-    assert!(a.expanded.contains(&0), "前端技术 unfolded");
-    let rows = a.tree_rows().len();
+    assert!(a.tree().is_expanded(0), "前端技术 unfolded");
+    let rows = a.tree().rows().len();
     key(&mut a, &store, KeyCode::Char(' '));
-    assert!(a.tree_rows().len() < rows);
+    assert!(a.tree().rows().len() < rows);
     key(&mut a, &store, KeyCode::Enter);
     assert_eq!(a.scope, Scope::Category("前端技术".into()));
     assert!(a.results.hits.iter().all(|h| {
@@ -103,16 +104,38 @@ fn n_and_shift_n_jump_between_matches_in_the_article() {
     typed(&mut a, &store, "ZooKeeper");
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Enter);
-    let doc = a.doc.as_mut().unwrap();
-    doc.layout(50);
-    let lines = doc.match_lines.clone();
+    // A frame lays the article out for the reader pane: zoomed, 60x20.
+    key(&mut a, &store, KeyCode::Char('z'));
+    common::frame(&mut a, &store, 60, 20);
+    let lines = a.doc.as_ref().unwrap().match_lines.clone();
     assert!(lines.len() >= 3);
-    a.reader_rows = 10;
+    let said = |a: &zhiku::ui::App| a.status.clone().map(|s| s.0).unwrap_or_default();
     key(&mut a, &store, KeyCode::Char('n'));
     let first = a.scroll;
+    assert!(said(&a).starts_with("匹配 1/"), "{}", said(&a));
     key(&mut a, &store, KeyCode::Char('n'));
+    assert!(said(&a).starts_with("匹配 2/"), "{}", said(&a));
+    assert!(a.scroll >= first);
+    // Press on until the view moves to a later line.
+    for _ in 0..lines.len() {
+        if a.scroll > first {
+            break;
+        }
+        key(&mut a, &store, KeyCode::Char('n'));
+    }
     assert!(a.scroll > first);
+    // N steps back one match, and the view back up.
+    let nth = |a: &zhiku::ui::App| -> usize {
+        let s = said(a);
+        s["匹配 ".len()..s.find('/').unwrap()].parse().unwrap()
+    };
+    let (k, at) = (nth(&a), a.scroll);
     key(&mut a, &store, KeyCode::Char('N'));
+    assert_eq!(nth(&a), k - 1);
+    assert!(a.scroll <= at);
+    while nth(&a) > 1 {
+        key(&mut a, &store, KeyCode::Char('N'));
+    }
     assert_eq!(a.scroll, first);
 }
 
@@ -121,14 +144,18 @@ fn reader_scrolls_with_paging_keys_and_never_past_the_end() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Enter);
-    a.doc.as_mut().unwrap().layout(40);
-    a.reader_rows = 10;
+    // The reader's page is what the last frame showed of it: 60x20, zoomed.
+    key(&mut a, &store, KeyCode::Char('z'));
+    common::frame(&mut a, &store, 60, 20);
+    let rows = a.reader_rows();
+    assert!(rows >= 6, "{rows}");
+    assert!(a.doc.as_ref().unwrap().visual.len() > 3 * rows);
     ctrl(&mut a, &store, 'd');
-    assert_eq!(a.scroll, 5);
+    assert_eq!(a.scroll, rows / 2);
     key(&mut a, &store, KeyCode::PageDown);
-    assert_eq!(a.scroll, 14);
+    assert_eq!(a.scroll, rows / 2 + rows - 1);
     key(&mut a, &store, KeyCode::Char('G'));
-    let end = a.doc.as_ref().unwrap().visual.len() - 10;
+    let end = a.doc.as_ref().unwrap().visual.len() - rows;
     assert_eq!(a.scroll, end);
     key(&mut a, &store, KeyCode::Char('j'));
     assert_eq!(a.scroll, end);
@@ -141,7 +168,7 @@ fn the_help_overlay_and_tag_palette_open_and_close() {
     let store = sample_store();
     let mut a = app(&store);
     key(&mut a, &store, KeyCode::Char('?'));
-    assert!(matches!(a.overlay, Overlay::Help(0)));
+    assert!(matches!(&a.overlay, Overlay::Help(h) if h.offset() == 0));
     key(&mut a, &store, KeyCode::Char('x'));
     assert!(matches!(a.overlay, Overlay::None));
     key(&mut a, &store, KeyCode::Char('t'));
@@ -149,7 +176,7 @@ fn the_help_overlay_and_tag_palette_open_and_close() {
     let Overlay::Palette(p) = &a.overlay else {
         panic!("palette")
     };
-    assert_eq!(p.current().unwrap().name, "Redis");
+    assert_eq!(p.shown().first(), Some(&"Redis"));
     key(&mut a, &store, KeyCode::Esc);
     assert!(matches!(a.overlay, Overlay::None));
 }
@@ -163,7 +190,7 @@ fn stale_results_never_overwrite_fresh_ones() {
         KeyCode::Char('库'),
         KeyModifiers::NONE,
     ));
-    let stale: Vec<_> = a.outbox.drain(..).collect();
+    let stale = a.take_outbox();
     typed(&mut a, &store, "存");
     let fresh_total = a.results.total;
     for o in stale {
@@ -271,7 +298,7 @@ fn bookmarks_history_random_and_outline() {
     key(&mut a, &store, KeyCode::Char('b'));
     assert!(a.article.as_ref().unwrap().meta.bookmarked);
     key(&mut a, &store, KeyCode::Char('B'));
-    assert_eq!(a.view, zhiku::ui::site::View::Bookmarks);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Bookmarks);
     assert_eq!(
         a.results.hits.iter().map(|h| h.meta.id).collect::<Vec<_>>(),
         [id]
@@ -282,20 +309,20 @@ fn bookmarks_history_random_and_outline() {
         "the article just read leads the history"
     );
     key(&mut a, &store, KeyCode::Esc);
-    assert_eq!(a.view, zhiku::ui::site::View::Search);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Search);
     key(&mut a, &store, KeyCode::Char('r'));
     assert!(a.article.is_some());
     assert_eq!(a.focus, Focus::Reader);
     key(&mut a, &store, KeyCode::Char('p'));
     assert_eq!(a.results.hits.len(), 10);
-    a.doc.as_mut().unwrap().layout(50);
+    common::frame(&mut a, &store, 80, 24);
     key(&mut a, &store, KeyCode::Char('O'));
     let Overlay::Picker(p) = a.overlay.clone() else {
         panic!("O opens the outline picker, got {:?}", a.overlay);
     };
     key(&mut a, &store, KeyCode::Char('j'));
-    let target = match &p.rows[1.min(p.rows.len() - 1)].1 {
-        zhiku::ui::site::Target::Line(l) => *l,
+    let target = match &p.rows()[1.min(p.rows().len() - 1)].1 {
+        zhiku::ui::overlays::Target::Line(l) => *l,
         _ => panic!("outline rows lead to lines"),
     };
     key(&mut a, &store, KeyCode::Enter);
@@ -309,10 +336,10 @@ fn copy_and_open_are_effects_with_a_message() {
     key(&mut a, &store, KeyCode::Enter);
     key(&mut a, &store, KeyCode::Char('Y'));
     assert!(
-        matches!(&a.effects[..], [zhiku::ui::site::Effect::Copy(md)] if md.starts_with("---\nid: "))
+        matches!(&a.effects[..], [zhiku::ui::app::Effect::Copy(md)] if md.starts_with("---\nid: "))
     );
     assert!(a.status.as_ref().unwrap().0.contains("已复制"));
-    a.effects.clear();
+    a.take_effects();
     key(&mut a, &store, KeyCode::Char('o'));
     // The sample articles have no URL: say so, open nothing.
     assert!(a.effects.is_empty());
@@ -368,17 +395,18 @@ fn the_article_restored_at_start_is_not_replaced_by_the_first_results() {
     // for its own excerpt width): it stays until the next question.
     let mut a = zhiku::ui::App::new();
     a.restore(&netty.ext_id, 0);
-    let i = a
-        .outbox
+    let mut out = a.take_outbox();
+    let i = out
         .iter()
         .position(|o| matches!(o, Outgoing::Job(Job::OpenExt { .. })))
         .unwrap();
-    let job = a.outbox.remove(i);
-    a.outbox.insert(0, job);
+    let job = out.remove(i);
+    out.insert(0, job);
+    common::deliver(&mut a, &store, out);
     pump(&mut a, &store);
     assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
-    a.excerpt_width = 41;
-    a.requery(false);
+    // The same question answered again (another process changed the store).
+    a.on_reply(Reply::StoreChanged);
     pump(&mut a, &store);
     assert_eq!(a.article.as_ref().map(|x| x.meta.id), Some(netty.id));
     key(&mut a, &store, KeyCode::Char('/'));
@@ -431,7 +459,7 @@ fn a_new_query_starts_at_its_best_hit_even_if_the_previewed_article_matches() {
 
 #[test]
 fn y_copies_only_a_plain_web_url_and_says_why_not() {
-    use zhiku::ui::site::Effect;
+    use zhiku::ui::app::Effect;
     let evil = "https://example.com/a\nrm -rf ~/important #\u{1b}]0;PWN\u{7}";
     let store = common::store_of(&[
         serde_json::json!({"id": "u1", "title": "链接一 evil", "body": "正文", "url": evil}),
@@ -449,7 +477,7 @@ fn y_copies_only_a_plain_web_url_and_says_why_not() {
         key(a, &store, KeyCode::Enter);
         key(a, &store, KeyCode::Enter);
         assert!(a.article.as_ref().unwrap().meta.title.contains(word));
-        a.effects.clear();
+        a.take_effects();
     };
     let mut a = app(&store);
     open(&mut a, "evil");
@@ -515,14 +543,12 @@ fn another_process_changing_the_store_refreshes_tree_and_results() {
     let selected = a.results.hits[a.res_sel].meta.id;
     add("n3");
     a.on_reply(Reply::StoreChanged);
-    assert!(
-        a.outbox
-            .iter()
-            .any(|o| matches!(o, Outgoing::Job(Job::Tree)))
-    );
-    assert!(a.outbox.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    let out = a.take_outbox();
+    assert!(out.iter().any(|o| matches!(o, Outgoing::Job(Job::Tree))));
+    assert!(out.iter().any(|o| matches!(o, Outgoing::Search(..))));
+    common::deliver(&mut a, &store, out);
     pump(&mut a, &store);
-    assert_eq!(a.tree.total, 3);
+    assert_eq!(a.tree().tree().total, 3);
     assert_eq!(a.results.total, 3);
     assert_eq!(a.results.hits[a.res_sel].meta.id, selected);
 }
@@ -546,7 +572,7 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     }
     let store = Store::open(&path, Access::Read).unwrap();
     let mut a = app(&store);
-    assert_eq!(a.tree.total, 0);
+    assert_eq!(a.tree().tree().total, 0);
     // R asks the feed worker, says so, and does not block: the app goes on answering keys.
     key(&mut a, &store, KeyCode::Char('R'));
     assert!(a.fetching);
@@ -580,10 +606,10 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     let msg = a.status.clone().unwrap().0;
     assert!(msg.contains(&format!("新文章 {new}")), "{msg}");
     pump(&mut a, &store);
-    assert_eq!(a.tree.total, new as i64);
+    assert_eq!(a.tree().tree().total, new as i64);
     assert_eq!(a.results.total, new);
     // The 未读 node lists the new articles; reading one takes it off.
-    assert_eq!(a.unread, new);
+    assert_eq!(a.tree().unread(), new);
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains(&format!("未读({new})")), "{text}");
     key(&mut a, &store, KeyCode::Tab);
@@ -592,18 +618,18 @@ fn r_fetches_feeds_in_the_background_and_shows_progress_and_new_articles() {
     key(&mut a, &store, KeyCode::Char('g'));
     key(&mut a, &store, KeyCode::Char('j'));
     key(&mut a, &store, KeyCode::Enter);
-    assert_eq!(a.view, zhiku::ui::site::View::Unread);
+    assert_eq!(a.view, zhiku::ui::panes::results::View::Unread);
     assert_eq!(a.results.total, new);
     assert_eq!(a.focus, Focus::Results);
     // An article from the web shows its source link, and o opens it.
     key(&mut a, &store, KeyCode::Enter);
-    assert_eq!(a.unread, new - 1);
+    assert_eq!(a.tree().unread(), new - 1);
     let url = a.article.as_ref().unwrap().url.clone().unwrap();
     let text = common::text_of(&common::frame(&mut a, &store, 120, 40)).replace(' ', "");
     assert!(text.contains("原文:"), "{text}");
-    a.effects.clear();
+    a.take_effects();
     key(&mut a, &store, KeyCode::Char('o'));
-    assert_eq!(a.effects, vec![zhiku::ui::site::Effect::OpenUrl(url)]);
+    assert_eq!(a.effects, vec![zhiku::ui::app::Effect::OpenUrl(url)]);
 }
 
 #[test]

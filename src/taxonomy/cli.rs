@@ -16,11 +16,7 @@ use crate::text::sanitize::escape_for_terminal;
 pub fn install() -> Result<(), CliError> {
     static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     DONE.get_or_init(|| {
-        if let Some(p) = crate::ui::config::path()
-            && let Ok(c) = crate::ui::config::load(&p)
-        {
-            super::set_hide_empty_categories(c.hide_empty_categories);
-        }
+        super::set_hide_empty_categories(crate::config::user().hide_empty_categories);
         let Some(path) = super::user_path() else {
             return Ok(());
         };

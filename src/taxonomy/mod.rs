@@ -259,7 +259,7 @@ pub fn set_hide_empty_categories(hide: bool) {
 
 /// Where the user's taxonomy lives: `taxonomy.toml` beside `config.toml`.
 pub fn user_path() -> Option<std::path::PathBuf> {
-    crate::ui::config::path().map(|p| p.with_file_name("taxonomy.toml"))
+    crate::config::path().map(|p| p.with_file_name("taxonomy.toml"))
 }
 
 /// The taxonomy `path` describes on top of the built-in one; a missing file means the

@@ -1,61 +1,18 @@
-//! `config.toml`: theme, ASCII borders, default sort, the tip, and key bindings. Unknown keys and
-//! bad values are errors that name the line; nothing is silently ignored.
+//! What `config.toml` means for the reader: theme, borders, sort, the tip, code colours and the
+//! keys of every layer. The file itself (where it lives, its settings as written) is
+//! [`crate::config`]; unknown keys and bad values are errors that name the line.
 
 use crate::doc::RenderOptions;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::Deserialize;
 use toml::Spanned;
 
-use super::keymap::{BINDINGS, Keymap, by_name};
+use super::keymap::{Keymap, Layer};
 use super::theme::Theme;
+use crate::config::{KeyEntry, SortName, ThemeName, line_of};
 use crate::search::Sort;
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum SortName {
-    #[default]
-    Relevance,
-    Newest,
-    MostViewed,
-    Oldest,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    theme: ThemeName,
-    #[serde(default)]
-    ascii_borders: bool,
-    #[serde(default)]
-    default_sort: SortName,
-    #[serde(default = "yes")]
-    show_tip: bool,
-    #[serde(default)]
-    hide_empty_categories: bool,
-    #[serde(default)]
-    code_theme: Option<Spanned<String>>,
-    #[serde(default = "yes")]
-    cjk_spacing: bool,
-    #[serde(default)]
-    opener: Option<String>,
-    #[serde(default)]
-    keys: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
-}
-
-fn yes() -> bool {
-    true
-}
+pub use crate::config::path;
 
 /// The configuration in force.
 #[derive(Debug, Clone)]
@@ -88,78 +45,33 @@ impl Default for Config {
     }
 }
 
-/// Where the configuration file lives.
-pub fn path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "zhiku").map(|d| d.config_dir().join("config.toml"))
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
-}
-
 /// Parses configuration text; errors read `NAME:LINE: reason`.
 pub fn parse(text: &str, name: &str) -> Result<Config, String> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(text, s.start));
-        format!("{name}:{line}: {}", e.message().trim())
-    })?;
+    let file = crate::config::parse(text, name)?;
     let mut keymap = Keymap::default();
-    let mut entries = Vec::new();
-    for (action, keys) in &file.keys {
-        let line = line_of(text, action.span().start);
-        let Some(b) = by_name(action.get_ref()) else {
-            let names: Vec<&str> = BINDINGS.iter().map(|b| b.name).collect();
-            return Err(format!(
-                "{name}:{line}: unknown action {:?} in [keys]; actions are: {}",
-                action.get_ref(),
-                names.join(", ")
-            ));
-        };
-        if keys.get_ref().is_empty() {
-            return Err(format!("{name}:{line}: {} needs at least one key", b.name));
-        }
-        keymap
-            .bind(b.action, keys.get_ref())
-            .map_err(|e| format!("{name}:{}: {e}", line_of(text, keys.span().start)))?;
-        entries.push((b.action, keys.get_ref(), line_of(text, keys.span().start)));
-    }
-    // A key means one thing: not two rebound actions, and not an action this file leaves
-    // alone (`down = ["q"]` would leave quit with no key while the footer still says q).
-    let defaults = Keymap::default();
-    let name_of = |a| {
-        BINDINGS
-            .iter()
-            .find(|b| b.action == a)
-            .map_or("?", |b| b.name)
-    };
-    for &(action, keys, line) in &entries {
-        for k in keys {
-            let Ok(ev) = super::keymap::parse_key(k) else {
-                continue;
-            };
-            if let Some(other) = keymap.action_for(ev).filter(|&o| o != action) {
-                return Err(format!(
-                    "{name}:{line}: key {k:?} is bound twice: to {} and to {}",
-                    name_of(action),
-                    name_of(other)
-                ));
+    let mut main = Vec::new();
+    for (action, entry) in &file.keys {
+        match entry.get_ref() {
+            KeyEntry::Keys(keys) => {
+                let keys = Spanned::new(entry.span(), keys.clone());
+                main.push((action.clone(), keys));
             }
-            if let Some(owner) = defaults
-                .action_for(ev)
-                .filter(|&o| o != action && !entries.iter().any(|e| e.0 == o))
-            {
-                return Err(format!(
-                    "{name}:{line}: key {k:?} is already {}'s key; give {} other keys in [keys] too",
-                    name_of(owner),
-                    name_of(owner)
-                ));
+            KeyEntry::Layer(table) => {
+                let line = line_of(text, action.span().start);
+                let layer = Layer::by_name(action.get_ref())
+                    .filter(|l| *l != Layer::Main)
+                    .ok_or_else(|| {
+                        format!(
+                            "{name}:{line}: unknown key layer {:?}; layers are: search_box, palette, picker, help",
+                            crate::text::sanitize_line(action.get_ref())
+                        )
+                    })?;
+                let entries: Vec<_> = table.iter().map(|(a, k)| (a.clone(), k.clone())).collect();
+                bind_layer(&mut keymap, layer, &entries, text, name)?;
             }
         }
     }
+    bind_layer(&mut keymap, Layer::Main, &main, text, name)?;
     let dark = file.theme == ThemeName::Dark;
     let code_theme = match &file.code_theme {
         None => Some(crate::doc::default_theme(dark)),
@@ -202,11 +114,68 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
 
 /// Loads the configuration file at `path`; a missing file means the defaults.
 pub fn load(path: &Path) -> Result<Config, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, &path.display().to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+    match crate::config::read(path)? {
+        Some(text) => parse(&text, &path.display().to_string()),
+        None => Ok(Config::default()),
     }
+}
+
+/// Binds what one layer's table of `config.toml` says. A key means one thing in a layer: not
+/// two rebound actions, and not an action this table leaves alone (`down = ["q"]` would leave
+/// quit with no key while the footer still says q).
+fn bind_layer(
+    keymap: &mut Keymap,
+    layer: Layer,
+    entries: &[(Spanned<String>, Spanned<Vec<String>>)],
+    text: &str,
+    name: &str,
+) -> Result<(), String> {
+    let section = layer.section();
+    let mut bound = Vec::new();
+    for (action, keys) in entries {
+        let line = line_of(text, action.span().start);
+        let Some(b) = layer.by_action_name(action.get_ref()) else {
+            let names: Vec<&str> = layer.bindings().iter().map(|b| b.name).collect();
+            return Err(format!(
+                "{name}:{line}: unknown action {:?} in {section}; actions are: {}",
+                crate::text::sanitize_line(action.get_ref()),
+                names.join(", ")
+            ));
+        };
+        if keys.get_ref().is_empty() {
+            return Err(format!("{name}:{line}: {} needs at least one key", b.name));
+        }
+        let at = line_of(text, keys.span().start);
+        keymap
+            .bind_in(layer, b.action, keys.get_ref())
+            .map_err(|e| format!("{name}:{at}: {e}"))?;
+        bound.push((b.action, keys.get_ref(), at));
+    }
+    let defaults = Keymap::default();
+    for &(action, keys, line) in &bound {
+        for k in keys {
+            let Ok(ev) = super::keymap::parse_key(k) else {
+                continue;
+            };
+            if let Some(other) = keymap.action_in(layer, ev).filter(|&o| o != action) {
+                return Err(format!(
+                    "{name}:{line}: key {k:?} is bound twice in {section}: to {} and to {}",
+                    layer.name_of(action),
+                    layer.name_of(other)
+                ));
+            }
+            if let Some(owner) = defaults
+                .action_in(layer, ev)
+                .filter(|&o| o != action && !bound.iter().any(|e| e.0 == o))
+            {
+                let owner = layer.name_of(owner);
+                return Err(format!(
+                    "{name}:{line}: key {k:?} is already {owner}'s key in {section}; give {owner} other keys there too"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The commented default configuration (`zhiku config --default`).
@@ -233,17 +202,20 @@ pub fn default_text() -> String {
          # opener = \"firefox --new-tab\"\n\n\
          # Key bindings: action = [\"key\", ...]. Keys: \"j\", \"G\", \"Ctrl-d\", \"Alt-x\", \"Enter\", \"Esc\",\n\
          # \"Tab\", \"Shift-Tab\", \"Space\", \"Backspace\", \"Up\", \"Down\", \"Left\", \"Right\", \"Home\", \"End\",\n\
-         # \"PgUp\", \"PgDn\", \"F1\"…\"F12\". Uncomment a line to change it.\n\
-         [keys]\n",
+         # \"PgUp\", \"PgDn\", \"F1\"…\"F12\". Uncomment a line to change it. [keys] holds the panes'\n\
+         # keys; the search box, the tag palette, pickers and the help have tables of their own.\n",
     );
-    for b in BINDINGS {
-        let keys: Vec<String> = b.keys.iter().map(|k| format!("{k:?}")).collect();
-        s.push_str(&format!(
-            "# {} = [{}]    # {}\n",
-            b.name,
-            keys.join(", "),
-            b.desc
-        ));
+    for layer in Layer::ALL {
+        s.push_str(&format!("\n{}\n", layer.section()));
+        for b in layer.bindings() {
+            let keys: Vec<String> = b.keys.iter().map(|k| format!("{k:?}")).collect();
+            s.push_str(&format!(
+                "# {} = [{}]    # {}\n",
+                b.name,
+                keys.join(", "),
+                b.desc
+            ));
+        }
     }
     s
 }
@@ -251,14 +223,17 @@ pub fn default_text() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::keymap::Action;
+    use crate::ui::keymap::{Action, Amount, Dir};
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     #[test]
     fn the_default_text_parses_to_the_defaults() {
         let c = parse(&default_text(), "config.toml").unwrap();
         assert!(!c.ascii_borders && c.show_tip && c.sort == Sort::Relevance);
-        assert_eq!(c.keymap.keys_of(Action::Down), "j / Down");
+        assert_eq!(
+            c.keymap.keys_of(Action::Move(Dir::Forward, Amount::Line)),
+            "j / Down"
+        );
     }
 
     #[test]
@@ -266,7 +241,10 @@ mod tests {
         let c = parse("theme = \"light\"\nascii_borders = true\ndefault_sort = \"newest\"\nshow_tip = false\n[keys]\ndown = [\"J\", \"Ctrl-n\"]\n", "c").unwrap();
         assert!(c.ascii_borders && !c.show_tip && c.sort == Sort::Newest);
         let k = KeyEvent::new(KeyCode::Char('J'), KeyModifiers::SHIFT);
-        assert_eq!(c.keymap.action_for(k), Some(Action::Down));
+        assert_eq!(
+            c.keymap.action_for(k),
+            Some(Action::Move(Dir::Forward, Amount::Line))
+        );
     }
 
     #[test]
@@ -301,6 +279,47 @@ mod tests {
         // Swapping keys between two rebound actions is fine.
         parse("[keys]\ndown = [\"k\"]\nup = [\"j\"]\n", "c").unwrap();
         parse("[keys]\nquit = [\"Q\"]\ndown = [\"q\"]\n", "c").unwrap();
+    }
+
+    #[test]
+    fn every_layer_is_rebound_and_checked_on_its_own() {
+        let c = parse(
+            "[keys]\nquit = [\"Q\"]\n[keys.picker]\ncancel = [\"x\"]\n[keys.search_box]\nsubmit = [\"Ctrl-j\"]\n",
+            "c",
+        )
+        .unwrap();
+        let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(c.keymap.action_in(Layer::Picker, x), Some(Action::Cancel));
+        assert_eq!(c.keymap.action_in(Layer::Main, x), None);
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(
+            c.keymap.action_in(Layer::Picker, q),
+            None,
+            "q dropped from cancel"
+        );
+        // The same key in two layers is fine; twice in one layer is not.
+        parse("[keys.palette]\ncancel = [\"q\"]\n", "c").unwrap();
+        let e = |t: &str| parse(t, "config.toml").unwrap_err();
+        let m = e("[keys.palette]\ndown = [\"Esc\"]\n");
+        assert!(
+            m.starts_with("config.toml:2: key \"Esc\" is already cancel's key in [keys.palette]"),
+            "{m}"
+        );
+        let m = e("[keys.help]\ndown = [\"x\"]\nup = [\"x\"]\n");
+        assert!(
+            m.starts_with("config.toml:2: key \"x\" is bound twice in [keys.help]"),
+            "{m}"
+        );
+        let m = e("[keys.pickr]\ncancel = [\"x\"]\n");
+        assert!(
+            m.starts_with("config.toml:1: unknown key layer \"pickr\""),
+            "{m}"
+        );
+        let m = e("[keys.picker]\nzoom = [\"x\"]\n");
+        assert!(
+            m.starts_with("config.toml:2: unknown action \"zoom\" in [keys.picker]"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -6,11 +6,11 @@
 pub mod app;
 pub mod config;
 pub mod docview;
+pub mod draw;
 pub mod keymap;
-mod links;
-pub mod palette;
+pub mod overlays;
+pub mod panes;
 pub mod render;
-pub mod site;
 pub mod strings;
 pub mod theme;
 pub mod worker;
@@ -66,8 +66,7 @@ pub fn run(path: &Path) -> color_eyre::Result<()> {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as usize);
-    app.tips = crate::sample::tips();
-    app.tip_index = seed % app.tips.len().max(1);
+    app.set_tips(crate::sample::tips(), seed);
     if !verses.is_empty() {
         app.verse = Some(verses[seed / 7 % verses.len()].to_owned());
     }
@@ -163,14 +162,14 @@ pub fn base64(data: &[u8]) -> String {
 
 /// Performs what only the terminal's owner can: the clipboard (OSC 52) and the browser.
 fn run_effects(app: &mut App) {
-    for e in std::mem::take(&mut app.effects) {
+    for e in app.take_effects() {
         match e {
-            site::Effect::Copy(text) => {
+            app::Effect::Copy(text) => {
                 let mut out = std::io::stdout();
                 let _ = write!(out, "\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()));
                 let _ = out.flush();
             }
-            site::Effect::OpenUrl(url) => {
+            app::Effect::OpenUrl(url) => {
                 let opener = opener_command(app.opener.as_deref());
                 let (program, args) = opener.split_first().expect("opener has a program");
                 let spawned = std::process::Command::new(program)
@@ -222,7 +221,7 @@ fn opener_command(configured: Option<&str>) -> Vec<String> {
 
 /// Sends what the app queued to the workers.
 fn flush_outbox(app: &mut App, workers: &Workers) {
-    for out in app.outbox.drain(..) {
+    for out in app.take_outbox() {
         match out {
             Outgoing::Search(ticket, req) => workers.search(ticket, req),
             Outgoing::Job(job) => workers.job(job),
@@ -254,11 +253,11 @@ where
 {
     loop {
         run_effects(app);
+        // The one flush of a turn: drawing never queues work.
         flush_outbox(app, workers);
         if app.dirty {
             terminal.draw(|f| render::draw(app, f))?;
             app.dirty = false;
-            flush_outbox(app, workers);
         }
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());

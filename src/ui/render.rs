@@ -3,120 +3,32 @@
 //! characters never straddle a border. Drawing never touches the database.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Paragraph};
 
-use super::app::{App, Focus, Overlay, TreeRow};
-use super::keymap::BINDINGS;
+use super::app::{App, Focus};
+use super::draw::{Chrome, fit};
+use super::keymap::hints::{self, Context};
 use super::strings as s;
 use crate::text::width::ellipsize;
-use crate::text::{sanitize_line, str_width, truncate_to_width};
+use crate::text::{sanitize_line, str_width};
 
 /// Smallest usable window.
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 15;
 
-/// Fits styled pieces into `width` columns, ending with `⋯` when cut.
-pub fn fit(pieces: Vec<(String, Style)>, width: usize) -> Line<'static> {
-    let total: usize = pieces.iter().map(|(t, _)| str_width(t)).sum();
-    let mut room = if total > width {
-        width.saturating_sub(1)
-    } else {
-        width
-    };
-    let mut spans = Vec::new();
-    for (t, st) in pieces {
-        if room == 0 {
-            break;
-        }
-        let cut = truncate_to_width(&t, room);
-        room -= str_width(cut);
-        spans.push(Span::styled(cut.to_owned(), st));
-        if cut.len() < t.len() {
-            break;
-        }
-    }
-    if total > width && width > 0 {
-        spans.push(Span::raw("⋯"));
-    }
-    Line::from(spans)
-}
-
-/// Splits `text` into pieces, with `hl` patched over the byte ranges in `ranges`.
-fn marked(
-    text: &str,
-    ranges: &[std::ops::Range<usize>],
-    base: Style,
-    hl: Style,
-) -> Vec<(String, Style)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at
-            || r.end > text.len()
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
-            continue;
-        }
-        if r.start > at {
-            out.push((sanitize_line(&text[at..r.start]), base));
-        }
-        out.push((sanitize_line(&text[r.clone()]), base.patch(hl)));
-        at = r.end;
-    }
-    if at < text.len() {
-        out.push((sanitize_line(&text[at..]), base));
-    }
-    out
-}
-
-/// A widget title: every title passes the one sanitiser here, whatever it is built from
-/// (article titles, scope names, tags), so no pane or overlay title can carry an escape.
-fn title_text(title: &str) -> String {
-    sanitize_line(title)
-}
-
-fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
-    let title = title_text(&title);
-    let focused = app.focus == focus;
-    let style = if focused {
-        app.theme.border_focused
-    } else {
-        app.theme.border
-    };
-    let title = if focused {
-        format!("▸{}", title.trim_start())
-    } else {
-        title
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style)
-        .title(Span::styled(
-            title,
-            if focused { style } else { app.theme.title },
-        ));
-    if app.ascii_borders {
-        block.border_set(ASCII)
-    } else {
-        block
+pub(crate) fn chrome(app: &App) -> Chrome<'_> {
+    Chrome {
+        theme: &app.theme,
+        ascii: app.ascii_borders,
+        keymap: &app.keymap,
     }
 }
 
-/// Borders for terminals that draw box-drawing characters two cells wide.
-pub const ASCII: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    vertical_left: "|",
-    vertical_right: "|",
-    horizontal_top: "-",
-    horizontal_bottom: "-",
-};
+pub(crate) fn pane(app: &App, title: String, focus: Focus) -> Block<'static> {
+    chrome(app).pane(&title, app.focus == focus)
+}
 
 /// Draws the whole screen.
 pub fn draw(app: &mut App, f: &mut Frame) {
@@ -137,9 +49,16 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_search(app, f, top);
+    let info = search_info(app, top.width >= 100);
+    let c = Chrome {
+        theme: &app.theme,
+        ascii: app.ascii_borders,
+        keymap: &app.keymap,
+    };
+    app.search
+        .draw(f, top, &c, app.focus == Focus::Search, &info);
     if app.zoom {
-        draw_reader(app, f, main);
+        super::panes::reader::draw(app, f, main);
     } else {
         let tree_w = if main.width >= 110 {
             24
@@ -150,36 +69,41 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         };
         let [tree, rest] =
             Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(10)]).areas(main);
-        draw_tree(app, f, tree);
+        let c = Chrome {
+            theme: &app.theme,
+            ascii: app.ascii_borders,
+            keymap: &app.keymap,
+        };
+        let unread_view = app.view == super::panes::results::View::Unread;
+        app.tree.draw(
+            f,
+            tree,
+            &c,
+            app.focus == Focus::Tree,
+            &app.scope,
+            unread_view,
+        );
         if main.width >= 110 {
             let [list, reader] =
                 Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .areas(rest);
-            draw_results(app, f, list);
-            draw_reader(app, f, reader);
+            super::panes::results::draw(app, f, list);
+            super::panes::reader::draw(app, f, reader);
         } else {
             let [list, reader] =
                 Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .areas(rest);
-            draw_results(app, f, list);
-            draw_reader(app, f, reader);
+            super::panes::results::draw(app, f, list);
+            super::panes::reader::draw(app, f, reader);
         }
     }
     draw_footer(app, f, footer);
-    match &app.overlay {
-        Overlay::Help(offset) => draw_help(app, f, area, *offset),
-        Overlay::Picker(_) => draw_picker(app, f, area),
-        Overlay::Palette(_) => draw_palette(app, f, area),
-        Overlay::None => {}
-    }
+    app.overlay
+        .draw(f, area, app.hit.outline_side, &chrome(app));
 }
 
-fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
-    app.hit.search = area;
-    let block = pane(app, s::SEARCH.into(), Focus::Search);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let wide = area.width >= 100;
+/// The line beside the query: scope, count, time, order, read-only.
+fn search_info(app: &App, wide: bool) -> String {
     let sep = if wide { "  ⋅  " } else { " ⋅ " };
     let mut info = if wide {
         format!("{}{}", s::SCOPE, app.scope_label())
@@ -207,418 +131,7 @@ fn draw_search(app: &mut App, f: &mut Frame, area: Rect) {
     if app.read_only {
         info.push_str(&format!("{sep}{}", s::READ_ONLY));
     }
-    let info = sanitize_line(&info);
-    let w = inner.width as usize;
-    let info_w = str_width(&info).min(w / 2);
-    let input_w = w.saturating_sub(info_w + 2).max(1);
-    let info_area = Rect::new(inner.x + (w - info_w) as u16, inner.y, info_w as u16, 1);
-    f.render_widget(
-        Paragraph::new(fit(vec![(info, app.theme.meta)], info_w)),
-        info_area,
-    );
-    let query = sanitize_line(&app.query());
-    let input_area = Rect::new(inner.x + 1, inner.y, input_w as u16, 1);
-    if query.is_empty() && app.focus != Focus::Search {
-        f.render_widget(
-            Paragraph::new(fit(vec![(s::PLACEHOLDER.into(), app.theme.dim)], input_w)),
-            input_area,
-        );
-        return;
-    }
-    let caret_chars = app.input.cursor().1;
-    let before: String = app.query().chars().take(caret_chars).collect();
-    let before = sanitize_line(&before);
-    let limit = input_w.saturating_sub(1);
-    let start = if str_width(&before) > limit {
-        crate::text::width::suffix_start_for_width(&before, limit)
-    } else {
-        0
-    };
-    let shown = truncate_to_width(&query[start.min(query.len())..], input_w);
-    f.render_widget(Paragraph::new(shown.to_owned()), input_area);
-    if app.focus == Focus::Search {
-        let col = str_width(&before[start..]) as u16;
-        f.set_cursor_position(Position::new(
-            input_area.x + col.min(input_w as u16),
-            input_area.y,
-        ));
-    }
-}
-
-fn draw_tree(app: &mut App, f: &mut Frame, area: Rect) {
-    app.hit.tree = area;
-    let block = pane(app, s::TREE.into(), Focus::Tree);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let rows = app.tree_rows();
-    let h = inner.height as usize;
-    let offset = app.tree_sel.saturating_sub(h.saturating_sub(1));
-    let w = inner.width as usize;
-    let mut lines = Vec::new();
-    for (i, row) in rows.iter().enumerate().skip(offset).take(h) {
-        let (label, count, depth) = match *row {
-            TreeRow::All => (s::ALL, app.tree.total, 0),
-            TreeRow::Unread => (s::UNREAD, app.unread as i64, 0),
-            TreeRow::Category(c) => {
-                let cat = &app.tree.categories[c];
-                (cat.name.as_str(), cat.count, 0)
-            }
-            TreeRow::Tag(c, t) => {
-                let tag = &app.tree.categories[c].tags[t];
-                (tag.name.as_str(), tag.count, 1)
-            }
-        };
-        let current = match row {
-            TreeRow::Unread => app.view == super::site::View::Unread,
-            TreeRow::All => {
-                app.scope == app.row_scope(row) && app.view != super::site::View::Unread
-            }
-            _ => app.scope == app.row_scope(row),
-        };
-        let marker = match row {
-            TreeRow::Category(c) if app.expanded.contains(c) => "▾ ",
-            TreeRow::Tag(..) if current => "  ► ",
-            TreeRow::Tag(..) => "    ",
-            _ if current => "► ",
-            _ => "▸ ",
-        };
-        let mut style = if depth == 1 && count == 0 {
-            app.theme.dim
-        } else {
-            Style::new()
-        };
-        if current {
-            style = style.add_modifier(Modifier::BOLD);
-        }
-        if i == app.tree_sel && app.focus == Focus::Tree {
-            style = style.patch(app.theme.selected);
-        }
-        // The name is shortened, never the count.
-        let text = crate::present::keep_right(
-            &format!("{marker}{}", sanitize_line(label)),
-            &format!(" ({})", crate::present::count(count as usize)),
-            w,
-        );
-        let pad = w.saturating_sub(str_width(&text));
-        lines.push(fit(vec![(format!("{text}{}", " ".repeat(pad)), style)], w));
-        app.hit.tree_rows.push((inner.y + (i - offset) as u16, i));
-    }
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn chips(app: &App, tags: &[String], selected: Option<usize>) -> Vec<(String, Style)> {
-    tags.iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut st = app.theme.chip(t);
-            if selected == Some(i) {
-                st = st.add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED);
-            }
-            (crate::present::tag_label(t), st)
-        })
-        .collect()
-}
-
-/// Records where the chips of `tags` land in the one-row `row` (`gap` columns between chips),
-/// so a click on a chip finds its tag.
-fn chip_hits(hits: &mut Vec<(Rect, String)>, tags: &[String], row: Rect, gap: u16) {
-    let mut x = row.x;
-    for t in tags {
-        let cw = str_width(&crate::present::tag_label(t)) as u16;
-        if x + cw <= row.x + row.width {
-            hits.push((Rect::new(x, row.y, cw, 1), t.clone()));
-        }
-        x += cw + gap;
-    }
-}
-
-/// Tag chips that fit a line (label, tag) and the `+N` of the rest.
-type TagFit = (Vec<(String, String)>, Option<String>);
-
-fn draw_results(app: &mut App, f: &mut Frame, area: Rect) {
-    app.hit.results = area;
-    let title = if app.results_pending {
-        format!("{}⋅ {} ", app.view.title(), s::SEARCHING)
-    } else {
-        app.view.title()
-    };
-    let block = pane(app, title, Focus::Results);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let w = inner.width as usize;
-    app.excerpt_width = w;
-    // Excerpts are cut for the pane's width: a new width asks for them again (queued; the
-    // event loop sends it after this frame).
-    let asked = app.last_sent.as_ref().map(|r| r.excerpt_width);
-    if app.view == super::site::View::Search && asked.is_some_and(|a| a != w.max(10)) {
-        app.requery(false);
-    }
-    app.list_rows = inner.height as usize;
-    if app.results.hits.is_empty() {
-        let empty = match app.view {
-            _ if app.results_pending => s::SEARCHING,
-            super::site::View::Bookmarks => s::NO_BOOKMARKS,
-            super::site::View::Recent => s::NO_HISTORY,
-            super::site::View::Unread => s::NO_UNREAD,
-            _ => s::NO_RESULTS,
-        };
-        let mut lines = vec![fit(vec![(empty.into(), Style::new())], w)];
-        if let Some(v) = &app.verse {
-            lines.push(Line::raw(""));
-            lines.push(fit(vec![(sanitize_line(v), app.theme.dim)], w));
-        }
-        f.render_widget(Paragraph::new(lines), inner);
-        return;
-    }
-    let per = 4usize;
-    let visible = (inner.height as usize / per).max(1);
-    let offset = app.res_sel.saturating_sub(visible - 1);
-    let mut lines: Vec<Line> = Vec::new();
-    for (i, h) in app
-        .results
-        .hits
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(visible + 1)
-    {
-        let selected = i == app.res_sel;
-        let bg = if selected && app.focus == Focus::Results {
-            app.theme.selected
-        } else if selected {
-            Style::new().add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        };
-        let row0 = inner.y + lines.len() as u16;
-        let title_style = if h.meta.read_count > 0 {
-            bg.patch(app.theme.read)
-        } else {
-            bg.add_modifier(Modifier::BOLD)
-        };
-        // The title leads the row; the tags follow it where it leaves room, else the meta
-        // line, whole chips only and `+N` for the rest, so no tag ever cuts a title.
-        let mut first = Vec::new();
-        if h.meta.bookmarked {
-            let mark = format!("{} ", crate::present::BOOKMARK_MARK);
-            first.push((mark, bg.patch(app.theme.key)));
-        }
-        first.extend(marked(
-            &h.meta.title,
-            &h.title_matches,
-            title_style,
-            app.theme.highlight,
-        ));
-        let title_w: usize = first.iter().map(|(t, _)| str_width(t)).sum();
-        let after = |used: usize| {
-            (!h.meta.tags.is_empty() && used + 2 < w)
-                .then(|| crate::present::fit_tags(&h.meta, w - used - 2))
-        };
-        let shown = |t: &Option<TagFit>| t.as_ref().map_or(0, |(s, _)| s.len());
-        let mut meta = crate::present::meta_line(&h.meta);
-        let mut on_meta = after(str_width(&meta));
-        if shown(&on_meta) == 0 && h.meta.author.is_some() {
-            // No chip fits beside the author: the reader shows the author, the row a tag.
-            let mut short = h.meta.clone();
-            short.author = None;
-            let m = crate::present::meta_line(&short);
-            if shown(&after(str_width(&m))) > 0 {
-                on_meta = after(str_width(&m));
-                meta = m;
-            }
-        }
-        let meta_w = str_width(&meta);
-        let mut third = vec![(meta, bg.patch(app.theme.meta))];
-        let on_title = after(title_w);
-        let title_side = on_title.is_some() && shown(&on_title) >= shown(&on_meta);
-        let (tags, used, dy) = if title_side {
-            (on_title, title_w, 0)
-        } else {
-            (on_meta, meta_w, 2)
-        };
-        if let Some((chips, more)) = tags {
-            let line = if title_side { &mut first } else { &mut third };
-            line.push(("  ".into(), bg));
-            let mut x = inner.x + (used + 2) as u16;
-            for (label, tag) in chips {
-                let cw = str_width(&label) as u16;
-                app.hit
-                    .chips
-                    .push((Rect::new(x, row0 + dy, cw, 1), tag.clone()));
-                x += cw;
-                line.push((label, app.theme.chip(&tag)));
-            }
-            if let Some(more) = more {
-                line.push((more, bg.patch(app.theme.dim)));
-            }
-        }
-        lines.push(pad_line(fit(first, w), w, bg));
-        lines.push(pad_line(
-            fit(
-                marked(&h.excerpt, &h.excerpt_matches, bg, app.theme.highlight),
-                w,
-            ),
-            w,
-            bg,
-        ));
-        lines.push(pad_line(fit(third, w), w, bg));
-        lines.push(Line::raw(""));
-        app.hit.result_items.push((row0, row0 + 2, i));
-    }
-    lines.truncate(inner.height as usize);
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn pad_line(mut line: Line<'static>, w: usize, style: Style) -> Line<'static> {
-    let used = line.width();
-    if used < w {
-        line.spans.push(Span::styled(" ".repeat(w - used), style));
-    }
-    line
-}
-
-/// A reader at least this wide shows the outline beside the text instead of over it.
-const OUTLINE_SIDE_MIN: u16 = 90;
-const OUTLINE_SIDE_WIDTH: u16 = 32;
-
-fn draw_reader(app: &mut App, f: &mut Frame, area: Rect) {
-    let side =
-        matches!(&app.overlay, Overlay::Picker(p) if p.side) && area.width >= OUTLINE_SIDE_MIN;
-    let area = if side {
-        let [text, panel] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(OUTLINE_SIDE_WIDTH)])
-                .areas(area);
-        app.hit.outline_side = Some(panel);
-        text
-    } else {
-        app.hit.outline_side = None;
-        area
-    };
-    app.hit.reader = area;
-    if let Some(doc) = app.doc.as_mut() {
-        doc.layout(area.width.saturating_sub(2).max(1) as usize);
-    }
-    let total = app.doc.as_ref().map_or(0, |d| d.visual.len());
-    let pct = (app.scroll.saturating_add(app.reader_rows).min(total) * 100)
-        .checked_div(total)
-        .unwrap_or(0);
-    let place = app
-        .doc
-        .as_ref()
-        .and_then(|d| d.match_position())
-        .map(|(k, n)| format!("⋅ 匹配 {k}/{n} "))
-        .unwrap_or_default();
-    let title = if app.article.is_some() {
-        format!("{}⋅ {pct}% {place}", s::READER)
-    } else {
-        s::READER.to_owned()
-    };
-    let block = pane(app, title, Focus::Reader);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let w = inner.width as usize;
-    let Some(a) = &app.article else {
-        f.render_widget(
-            Paragraph::new(fit(vec![(s::NO_ARTICLE.into(), app.theme.dim)], w)),
-            inner,
-        );
-        return;
-    };
-    let roomy = inner.height >= 12;
-    let title_style = app.theme.title.add_modifier(Modifier::BOLD);
-    let title = if a.meta.bookmarked {
-        format!(
-            "{} {}",
-            crate::present::BOOKMARK_MARK,
-            sanitize_line(&a.meta.title)
-        )
-    } else {
-        sanitize_line(&a.meta.title)
-    };
-    let mut header: Vec<Line> = if roomy {
-        crate::text::wrap::wrap_text(&title, w.max(1))
-            .into_iter()
-            .take(3)
-            .map(|l| Line::styled(l, title_style))
-            .collect()
-    } else {
-        vec![fit(vec![(title, title_style)], w)]
-    };
-    // The reading time goes after the meta line when it fits whole; never cut.
-    let mut meta = crate::present::meta_line(&a.meta);
-    if let Some(d) = &app.doc {
-        let minutes = format!(" ⋅ 约 {} 分钟", d.reading_minutes);
-        if crate::text::str_width(&meta) + crate::text::str_width(&minutes) <= w as usize {
-            meta.push_str(&minutes);
-        }
-    }
-    header.push(fit(vec![(meta, app.theme.meta)], w));
-    // Where an article from the web came from (`o` opens it).
-    if let Some(u) = &a.url {
-        header.push(fit(
-            vec![
-                (s::SOURCE.into(), app.theme.dim),
-                (sanitize_line(u), app.theme.meta),
-            ],
-            w,
-        ));
-    }
-    let tag_row = inner.y + header.len() as u16;
-    let tag_pieces = chips(app, &a.meta.tags, app.tag_sel);
-    chip_hits(
-        &mut app.hit.chips,
-        &a.meta.tags,
-        Rect::new(inner.x, tag_row, inner.width, 1),
-        1,
-    );
-    let mut spaced = Vec::new();
-    for p in tag_pieces {
-        spaced.push(p);
-        spaced.push((" ".into(), Style::new()));
-    }
-    header.push(fit(spaced, w));
-    if roomy {
-        header.push(Line::raw(""));
-    }
-    let head_h = (header.len() as u16).min(inner.height);
-    f.render_widget(
-        Paragraph::new(header),
-        Rect::new(inner.x, inner.y, inner.width, head_h),
-    );
-    let mut body = Rect::new(
-        inner.x,
-        inner.y + head_h,
-        inner.width,
-        inner.height - head_h,
-    );
-    // 推荐内容 under the article when the pane is tall enough.
-    let related: Vec<String> = match (&app.related, &app.article) {
-        (Some((id, list)), Some(a)) if *id == a.meta.id && body.height >= 30 => {
-            list.iter().take(5).map(|(_, t)| sanitize_line(t)).collect()
-        }
-        _ => Vec::new(),
-    };
-    if !related.is_empty() {
-        let h = related.len() as u16 + 1;
-        body.height -= h;
-        let area = Rect::new(body.x, body.y + body.height, body.width, h);
-        let mut lines = vec![fit(
-            vec![(format!("{} (m 查看更多)", s::RELATED), app.theme.key)],
-            w,
-        )];
-        lines.extend(
-            related
-                .into_iter()
-                .map(|t| fit(vec![("› ".into(), app.theme.dim), (t, Style::new())], w)),
-        );
-        f.render_widget(Paragraph::new(lines), area);
-    }
-    app.reader_rows = body.height as usize;
-    let Some(doc) = app.doc.as_ref() else { return };
-    let max = doc.visual.len().saturating_sub(body.height as usize);
-    app.scroll = app.scroll.min(max);
-    let lines = super::docview::lines(doc, app.scroll, body.height as usize, &app.theme);
-    f.render_widget(Paragraph::new(lines), body);
+    info
 }
 
 fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
@@ -633,9 +146,20 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
                 .as_ref()
                 .is_some_and(|d| d.any_clipped || d.shift > 0) =>
         {
-            (s::READER_WIDE_HINTS.to_owned(), app.theme.dim)
+            (
+                hints::footer(&app.keymap, Context::ReaderWide),
+                app.theme.dim,
+            )
         }
-        None => (s::hints(app.focus).to_owned(), app.theme.dim),
+        None => {
+            let ctx = match app.focus {
+                Focus::Search => Context::Search,
+                Focus::Tree => Context::Tree,
+                Focus::Results => Context::Results,
+                Focus::Reader => Context::Reader,
+            };
+            (hints::footer(&app.keymap, ctx), app.theme.dim)
+        }
     };
     let left_w = str_width(&left).min(w);
     let mut pieces = vec![(format!(" {left}"), style)];
@@ -657,164 +181,4 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(fit(pieces, w)), area);
-}
-
-/// Blanks wide characters that straddle the edge of an overlay about to be drawn at `r`, so no
-/// half of a wide character is left under or beside the overlay's border.
-fn unstraddle(buf: &mut ratatui::buffer::Buffer, r: Rect) {
-    let area = buf.area;
-    for y in r.top()..r.bottom().min(area.bottom()) {
-        let mut x = area.left();
-        while x < area.right() {
-            let w = (crate::text::str_width(buf[(x, y)].symbol()) as u16).max(1);
-            let straddles = |edge: u16| x < edge && edge < x + w;
-            if w > 1 && (straddles(r.left()) || straddles(r.right())) {
-                for k in x..(x + w).min(area.right()) {
-                    buf[(k, y)].set_symbol(" ");
-                }
-            }
-            x += w;
-        }
-    }
-}
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-fn overlay_block(app: &App, title: String) -> Block<'static> {
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border_focused)
-        .title(title_text(&title));
-    if app.ascii_borders {
-        b.border_set(ASCII)
-    } else {
-        b
-    }
-}
-
-fn draw_help(app: &App, f: &mut Frame, area: Rect, offset: usize) {
-    let r = centered(area, 66, BINDINGS.len() as u16 + 2);
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let block = overlay_block(app, s::HELP_TITLE.into());
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let w = inner.width as usize;
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .skip(offset.min(BINDINGS.len().saturating_sub(inner.height as usize)))
-        .map(|b| {
-            let keys = app.keymap.keys_of(b.action);
-            let pad = 16usize.saturating_sub(str_width(&keys));
-            fit(
-                vec![
-                    (format!("{keys}{} ", " ".repeat(pad)), app.theme.key),
-                    (b.desc.to_owned(), Style::new()),
-                ],
-                w,
-            )
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn draw_picker(app: &App, f: &mut Frame, area: Rect) {
-    let Overlay::Picker(p) = &app.overlay else {
-        return;
-    };
-    // The outline beside a wide reader: the panel the reader left free, full height.
-    let side = app.hit.outline_side.filter(|_| p.side);
-    let r = side.unwrap_or_else(|| {
-        centered(
-            area,
-            60,
-            (p.rows.len() as u16 + 2).min(area.height.saturating_sub(2)),
-        )
-    });
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let block = overlay_block(app, sanitize_line(&p.title));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let w = inner.width as usize;
-    let rows = inner.height as usize;
-    let labels: Vec<&str> = p.rows.iter().map(|r| r.0.as_str()).collect();
-    let lines = list_lines(app, &labels, p.selected, rows, w);
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The `rows` rows of a list around `selected` (highlighted), sanitised and padded to `w`.
-fn list_lines(
-    app: &App,
-    labels: &[&str],
-    selected: usize,
-    rows: usize,
-    w: usize,
-) -> Vec<Line<'static>> {
-    let offset = selected.saturating_sub(rows.saturating_sub(1));
-    labels
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(i, label)| {
-            let st = if i == selected {
-                app.theme.selected
-            } else {
-                Style::new()
-            };
-            pad_line(fit(vec![(sanitize_line(label), st)], w), w, st)
-        })
-        .collect()
-}
-
-fn draw_palette(app: &App, f: &mut Frame, area: Rect) {
-    let Overlay::Palette(p) = &app.overlay else {
-        return;
-    };
-    let r = centered(area, 56, area.height.saturating_sub(4).min(24));
-    unstraddle(f.buffer_mut(), r);
-    f.render_widget(Clear, r);
-    let block = overlay_block(app, s::PALETTE_TITLE.into());
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    if inner.height == 0 {
-        return;
-    }
-    let w = inner.width as usize;
-    let input = sanitize_line(&p.input);
-    let prompt = "› ";
-    f.render_widget(
-        Paragraph::new(fit(
-            vec![
-                (prompt.into(), app.theme.key),
-                (input.clone(), Style::new()),
-            ],
-            w,
-        )),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-    );
-    let col = (str_width(prompt) + str_width(&input)).min(w.saturating_sub(1)) as u16;
-    f.set_cursor_position(Position::new(inner.x + col, inner.y));
-    let rows = inner.height.saturating_sub(1) as usize;
-    let labels: Vec<String> = p
-        .shown
-        .iter()
-        .map(|&e| format!("{} ({})", p.entries[e].name, p.entries[e].count))
-        .collect();
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let lines = list_lines(app, &labels, p.selected, rows, w);
-    f.render_widget(
-        Paragraph::new(lines),
-        Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1),
-    );
 }

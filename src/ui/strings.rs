@@ -16,8 +16,6 @@ pub const NO_HISTORY: &str = "还没有读过的文章";
 pub const NO_UNREAD: &str = "没有未读的网页文章";
 pub const NO_ARTICLE: &str = "在结果中选一篇文章, 按 Enter 阅读";
 pub const TOO_SMALL: &str = "窗口太小: 至少需要 60x15";
-pub const HELP_TITLE: &str = " 帮助 (j/k 滚动, 其他键关闭) ";
-pub const PALETTE_TITLE: &str = " 标签 (输入名称或拼音, Enter 选定, Esc 关闭) ";
 pub const READ_ONLY: &str = "只读";
 pub const RELATED: &str = "推荐内容";
 pub const UNREAD: &str = "未读";
@@ -47,19 +45,52 @@ pub fn fetch_done(new: usize, updated: usize, failed: usize) -> String {
     s
 }
 
-/// The footer's key hints for the focused pane.
-/// The reader's hints when code or a table is wider than the pane (`<` `>` scroll it).
-pub const READER_WIDE_HINTS: &str =
-    "j/k 滚动  < > 左右  n/N 匹配  f 链接  z 全屏  Esc 返回  ? 帮助  q 退出";
+// Footer hints: what a key does (the keys come from the live keymap).
+pub const HINT_TYPE: &str = "输入即搜";
+pub const HINT_SUBMIT: &str = "看结果";
+pub const HINT_UNDO: &str = "撤销";
+pub const HINT_SELECT: &str = "选择";
+pub const HINT_MOVE: &str = "移动";
+pub const HINT_CHOOSE: &str = "选定";
+pub const HINT_OPEN: &str = "打开";
+pub const HINT_FOLD: &str = "展开";
+pub const HINT_SEARCH: &str = "搜索";
+pub const HINT_TAGS: &str = "标签";
+pub const HINT_SWITCH: &str = "切换";
+pub const HINT_PALETTE: &str = "标签";
+pub const HINT_HELP: &str = "帮助";
+pub const HINT_QUIT: &str = "退出";
+pub const HINT_MATCHES: &str = "匹配";
+pub const HINT_SCROLL: &str = "滚动";
+pub const HINT_ZOOM: &str = "全屏";
+pub const HINT_BACK: &str = "返回";
+pub const HINT_SIDEWAYS: &str = "左右";
+pub const HINT_LINK: &str = "链接";
+pub const HINT_CLOSE: &str = "关闭";
+pub const HINT_JUMP: &str = "跳转";
+pub const HINT_SHOW_MONTH: &str = "查看该月";
 
-pub fn hints(focus: super::app::Focus) -> &'static str {
-    use super::app::Focus;
-    match focus {
-        Focus::Search => "输入即搜  Enter 看结果  Esc 撤销  上下键 选择  Ctrl-C 退出",
-        Focus::Tree => "/ 搜索  j/k 移动  Enter 选定  Space 展开  Tab 切换  t 标签  ? 帮助  q 退出",
-        Focus::Results => {
-            "/ 搜索  j/k 选择  Enter 打开  [ ] 标签  Tab 切换  t 标签  ? 帮助  q 退出"
-        }
-        Focus::Reader => "j/k 滚动  n/N 匹配  [ ] 标签  z 全屏  Esc 返回  ? 帮助  q 退出",
-    }
+/// The help's title, with the keys that scroll it (`j/k 滚动`).
+pub fn help_title(scroll: &str) -> String {
+    format!(" 帮助 ({scroll}, 其他键关闭) ")
+}
+
+/// The tag palette's title, with its keys (`Enter 选定, Esc 关闭`).
+pub fn palette_title(keys: &str) -> String {
+    format!(" 标签 (输入名称或拼音, {keys}) ")
+}
+
+/// The outline's title.
+pub fn outline_title(keys: &str) -> String {
+    format!(" 大纲 ({keys}) ")
+}
+
+/// The link list's title.
+pub fn links_title(keys: &str) -> String {
+    format!(" 链接 ({keys}) ")
+}
+
+/// The archive's title: the scope and the key that lists a month.
+pub fn archive_title(scope: &str, keys: &str) -> String {
+    format!(" 历史内容 ⋅ {scope} ({keys}) ")
 }

@@ -41,10 +41,17 @@ pub fn sample_store() -> Store {
 /// Does what the workers would do with everything the app asked for.
 pub fn pump(app: &mut App, store: &Store) {
     for _ in 0..10 {
-        let out: Vec<Outgoing> = app.outbox.drain(..).collect();
+        let out: Vec<Outgoing> = app.take_outbox();
         if out.is_empty() {
             return;
         }
+        deliver(app, store, out);
+    }
+}
+
+/// Serves `out` (requests taken from the app) in the given order and hands the replies back.
+pub fn deliver(app: &mut App, store: &Store, out: Vec<Outgoing>) {
+    {
         for o in out {
             let reply = match o {
                 Outgoing::Search(t, req) => Some(serve_search(store, t, &req)),
@@ -83,13 +90,13 @@ pub fn typed(app: &mut App, store: &Store, text: &str) {
     }
 }
 
-/// A `w`×`h` terminal with the app drawn in it. Two frames: the first tells the app its pane
-/// sizes (excerpt width), the second shows what was fetched for them.
+/// A `w`×`h` terminal with the app drawn in it, once: drawing never asks for work, so
+/// nothing is fetched for the frame.
 pub fn terminal(app: &mut App, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| draw(app, f)).unwrap();
+    assert!(app.take_outbox().is_empty(), "drawing queued work");
     pump(app, store);
-    t.draw(|f| draw(app, f)).unwrap();
     t
 }
 

@@ -4,8 +4,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::app::{App, Focus, Overlay};
-use super::site::{Effect, Picker, Target};
+use crate::ui::app::Effect;
+use crate::ui::app::{App, Focus};
+use crate::ui::overlays::{Overlay, Picker, Target};
 
 /// Columns a sideways scroll moves by.
 const SHIFT_STEP: usize = 8;
@@ -45,7 +46,7 @@ pub fn link_target(link: &str, article_url: Option<&str>) -> Result<String, &'st
 
 impl App {
     /// `f`: the next digits choose a link.
-    pub(super) fn begin_follow(&mut self) {
+    pub(in crate::ui) fn begin_follow(&mut self) {
         match &self.doc {
             Some(d) if !d.links.is_empty() => {
                 self.link_input = Some(String::new());
@@ -63,7 +64,7 @@ impl App {
     }
 
     /// Keys while a link number is being typed.
-    pub(super) fn link_key(&mut self, key: KeyEvent) {
+    pub(in crate::ui) fn link_key(&mut self, key: KeyEvent) {
         let Some(input) = &mut self.link_input else {
             return;
         };
@@ -96,7 +97,7 @@ impl App {
     }
 
     /// Opens link number `n` of the article with the opener.
-    pub(super) fn follow(&mut self, n: usize) {
+    pub(in crate::ui) fn follow(&mut self, n: usize) {
         let Some(doc) = &self.doc else {
             return;
         };
@@ -116,7 +117,7 @@ impl App {
     }
 
     /// `L`: every link and image of the article with its URL; Enter opens one.
-    pub(super) fn links_overlay(&mut self) {
+    pub(in crate::ui) fn links_overlay(&mut self) {
         let Some(doc) = &self.doc else {
             self.status = Some(("先打开一篇文章".into(), false));
             return;
@@ -131,16 +132,16 @@ impl App {
             .zip(doc.links.iter().map(|l| l.n))
             .map(|(line, n)| (line, Target::Link(n)))
             .collect();
-        self.overlay = Overlay::Picker(Picker {
-            title: " 链接 (Enter 打开, Esc 关闭) ".into(),
-            rows,
-            selected: 0,
-            side: false,
-        });
+        let title = crate::ui::strings::links_title(&crate::ui::keymap::hints::submit_cancel(
+            &self.keymap,
+            crate::ui::keymap::Layer::Picker,
+            crate::ui::strings::HINT_OPEN,
+        ));
+        self.overlay = Overlay::Picker(Picker::new(title, rows, 0, false));
     }
 
     /// `Y`: the code block in view, else the whole article as Markdown.
-    pub(super) fn copy_block(&mut self) -> bool {
+    pub(in crate::ui) fn copy_block(&mut self) -> bool {
         let Some(doc) = &self.doc else {
             return false;
         };
@@ -163,7 +164,7 @@ impl App {
     }
 
     /// `<` `>`: code and tables wider than the pane move sideways; prose stays.
-    pub(super) fn hscroll(&mut self, right: bool) {
+    pub(in crate::ui) fn hscroll(&mut self, right: bool) {
         let Some(doc) = &mut self.doc else {
             return;
         };
