@@ -25,10 +25,9 @@ impl Tokens {
 /// An article's row of the search index, tokenised, not yet written.
 pub struct IndexRow {
     id: i64,
-    title: String,
+    text: Tokens,
+    /// The tags column: tag names' tokens and the markers.
     tags: String,
-    author: String,
-    body: String,
 }
 
 impl IndexRow {
@@ -71,15 +70,14 @@ impl IndexRow {
         }
         IndexRow {
             id,
-            title: tokens.title,
+            text: tokens,
             tags: tags_text,
-            author: tokens.author,
-            body: tokens.body,
         }
     }
 
     fn bytes(&self) -> usize {
-        self.title.len() + self.tags.len() + self.author.len() + self.body.len()
+        let t = &self.text;
+        t.title.len() + self.tags.len() + t.author.len() + t.body.len()
     }
 
     pub fn write(&self, conn: &Connection) -> rusqlite::Result<()> {
@@ -88,10 +86,10 @@ impl IndexRow {
         )?
         .execute(params![
             self.id,
-            self.title,
+            self.text.title,
             self.tags,
-            self.author,
-            self.body
+            self.text.author,
+            self.text.body
         ])?;
         Ok(())
     }
