@@ -11,6 +11,7 @@ pub mod doc;
 pub mod import;
 pub mod index;
 pub mod present;
+pub mod quickopen;
 pub mod sample;
 pub mod search;
 pub mod store;
