@@ -7,9 +7,10 @@ use pinyin::ToPinyinMulti;
 
 use crate::text::search_fold_char;
 
-/// Distinct plain spellings kept per Han character (重: zhong, chong; 数: shu, shuo).
-/// The pinyin data has at most a handful; the cap bounds the work per character.
-pub const MAX_READINGS: usize = 4;
+/// Distinct plain spellings kept per Han character (重: zhong, chong, tong; 数: shu, shuo),
+/// in the pinyin data's order, commonest first. The data lists up to six or so, the last
+/// ones rare (积 zhi, 还 fu); the cap bounds the work per character and the stray matches.
+pub const MAX_READINGS: usize = 3;
 
 /// A character as the pinyin match sees it: itself (folded), and for a Han character its
 /// readings without tones.

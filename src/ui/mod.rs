@@ -9,6 +9,7 @@ pub mod docview;
 pub mod keymap;
 mod links;
 pub mod palette;
+pub mod quick_open;
 pub mod render;
 pub mod site;
 pub mod strings;
