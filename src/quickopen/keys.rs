@@ -83,7 +83,6 @@ pub struct Keys {
     pub pos: Box<[u16]>,
     /// `folded` without whitespace, for the exact / prefix / substring tiers.
     pub compact: Box<str>,
-    pub units: Box<[Unit]>,
 }
 
 /// Whether `c` separates words for the pinyin match (it is skipped, never matched).
@@ -102,12 +101,14 @@ pub fn char_bit(c: char) -> u64 {
 }
 
 impl Keys {
-    /// The keys of `title` (sanitised already), interning its characters in `syms`; also
-    /// the title's two character sets: of the folded title, and of every spelling.
-    pub fn new(title: &str, syms: &mut Syms) -> (Keys, u64, u64) {
+    /// The keys of `title` (sanitised already), interning its characters in `syms` and
+    /// appending its pinyin units to `units` (one arena for all titles: matching streams
+    /// through it); also the title's two character sets: of the folded title, and of every
+    /// spelling.
+    pub fn new(title: &str, syms: &mut Syms, units: &mut Vec<Unit>) -> (Keys, u64, u64) {
         let mut folded = String::with_capacity(title.len());
         let mut pos = Vec::new();
-        let mut units = Vec::new();
+        let first_unit = units.len();
         let mut tmask = 0u64;
         let mut pmask = 0u64;
         let mut prev_sep = true;
@@ -137,7 +138,7 @@ impl Keys {
             units.push(Unit {
                 sym,
                 pos: i as u16,
-                boundary: prev_sep || (units.is_empty()) || (han != prev_han),
+                boundary: prev_sep || units.len() == first_unit || han != prev_han,
             });
             prev_sep = false;
             prev_han = han;
@@ -154,7 +155,6 @@ impl Keys {
                 chars,
                 pos: pos.into(),
                 compact: compact.into(),
-                units: units.into(),
             },
             tmask,
             pmask,
@@ -193,12 +193,18 @@ mod tests {
     #[test]
     fn latin_kept_separators_skipped_positions_kept() {
         let mut syms = Syms::default();
-        let (k, _, _) = Keys::new("Redis 缓存：穿透", &mut syms);
+        let mut units = vec![Unit {
+            sym: 0,
+            pos: 0,
+            boundary: false,
+        }];
+        let (k, _, _) = Keys::new("Redis 缓存：穿透", &mut syms, &mut units);
+        let units = &units[1..];
         assert_eq!(&*k.folded, "redis 缓存:穿透");
         assert_eq!(&*k.compact, "redis缓存:穿透");
-        let pos: Vec<u16> = k.units.iter().map(|u| u.pos).collect();
+        let pos: Vec<u16> = units.iter().map(|u| u.pos).collect();
         assert_eq!(pos, [0, 1, 2, 3, 4, 6, 7, 9, 10]);
-        let bounds: Vec<bool> = k.units.iter().map(|u| u.boundary).collect();
+        let bounds: Vec<bool> = units.iter().map(|u| u.boundary).collect();
         assert_eq!(
             bounds,
             [true, false, false, false, false, true, false, true, false]

@@ -35,7 +35,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use crate::store::ArticleId;
 use crate::store::titles::TitleRow;
 use crate::text::{sanitize_line, search_fold_char};
-use keys::{Keys, Syms, char_bit};
+use keys::{Keys, Syms, Unit, char_bit};
 
 /// Query characters kept (the rest of a 5,000-character paste is ignored). One bit per
 /// pinyin position, and one for "all spelt", in a `u128`.
@@ -87,13 +87,31 @@ pub struct Hit {
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
 
+/// Per title: the first character of its whitespace-free folded form and how many it has,
+/// and the character sets (`keys::char_bit`) of the first letters of its first unit's
+/// spellings and of all its units' spellings.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    first: char,
+    len: u16,
+    unit0: u64,
+    initials: u64,
+}
+
 /// The titles with their keys.
 pub struct Index {
     items: Vec<Item>,
     keys: Vec<Keys>,
+    /// Every title's pinyin units, title after title: title `i`'s are
+    /// `units[unit_start[i]..unit_start[i + 1]]`.
+    units: Vec<Unit>,
+    unit_start: Vec<u32>,
     /// Character sets (see `keys::char_bit`) of each folded title and of its spellings.
     tmask: Vec<u64>,
     pmask: Vec<u64>,
+    /// What a one-character query needs, without touching the keys (the first keystroke
+    /// scans every title).
+    heads: Vec<Head>,
     syms: Syms,
     generation: u64,
 }
@@ -113,15 +131,32 @@ impl Index {
         let mut ix = Index {
             items: Vec::new(),
             keys: Vec::new(),
+            units: Vec::new(),
+            unit_start: vec![0],
             tmask: Vec::new(),
             pmask: Vec::new(),
+            heads: Vec::new(),
             syms: Syms::default(),
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
         };
         for r in rows {
             let clean = sanitize_line(&r.title);
             let title: String = clean.trim().chars().take(MAX_TITLE_CHARS).collect();
-            let (k, t, p) = Keys::new(&title, &mut ix.syms);
+            let from = ix.units.len();
+            let (k, t, p) = Keys::new(&title, &mut ix.syms, &mut ix.units);
+            ix.unit_start.push(ix.units.len() as u32);
+            let initials = |u: &Unit| {
+                let s = &ix.syms.list[u.sym as usize];
+                s.readings.iter().fold(char_bit(s.ch), |m, &r| {
+                    m | char_bit(ix.syms.reading(r)[0] as char)
+                })
+            };
+            ix.heads.push(Head {
+                first: k.compact.chars().next().unwrap_or('\0'),
+                len: k.compact.chars().count().min(u16::MAX as usize) as u16,
+                unit0: ix.units.get(from).map_or(0, initials),
+                initials: ix.units[from..].iter().fold(0, |m, u| m | initials(u)),
+            });
             ix.items.push(Item {
                 id: r.id,
                 title,
@@ -132,6 +167,10 @@ impl Index {
             ix.pmask.push(p);
         }
         ix
+    }
+
+    fn units_of(&self, i: usize) -> &[Unit] {
+        &self.units[self.unit_start[i] as usize..self.unit_start[i + 1] as usize]
     }
 
     pub fn items(&self) -> &[Item] {
@@ -146,85 +185,98 @@ impl Index {
         self.items.is_empty()
     }
 
-    /// Matches one title; `None` when it does not match.
-    fn match_item(&self, i: usize, q: &Query, m: &mut Matcher, dp: &mut Dp) -> Option<Hit> {
-        let mut best: Option<Hit> = None;
-        let k = &self.keys[i];
-        if !q.atoms.is_empty() && q.tmask & !self.tmask[i] == 0 {
-            let tier = if *k.compact == *q.compact {
-                Some(Tier::Exact)
-            } else if k.compact.starts_with(&*q.compact) {
-                Some(Tier::Prefix)
-            } else if k.compact.contains(&*q.compact) {
-                Some(Tier::Contiguous)
-            } else {
-                None
-            };
-            let hay = haystack(k);
-            let mut score = 0u32;
-            let mut all = true;
-            for a in &q.atoms {
-                match a.score(hay, m) {
-                    Some(s) => score += u32::from(s),
-                    None => {
-                        all = false;
-                        break;
-                    }
-                }
-            }
-            if all || tier.is_some() {
-                best = Some(Hit {
-                    item: i as u32,
-                    tier: tier.unwrap_or(Tier::Fuzzy),
-                    score: score as i32,
-                    via: Via::Title,
-                });
-            }
-        }
-        if !q.pin.is_empty()
-            && q.pmask & !self.pmask[i] == 0
-            && best.is_none_or(|b| b.tier > Tier::Exact)
-            && self.pinyin_feasible(k, q)
-            && let Some((tier, score)) = dp.score(&self.syms, k, q)
-        {
-            let h = Hit {
-                item: i as u32,
-                tier,
-                score,
-                via: Via::Pinyin,
-            };
-            if best.is_none_or(|b| (h.tier, -h.score) < (b.tier, -b.score)) {
-                best = Some(h);
-            }
-        }
-        best
+    /// (distinct characters in the titles, of which Han with more than one reading kept).
+    pub fn symbol_stats(&self) -> (usize, usize) {
+        let poly = self
+            .syms
+            .list
+            .iter()
+            .filter(|s| s.readings.len() > 1)
+            .count();
+        (self.syms.list.len(), poly)
     }
 
-    /// Whether the query's pinyin characters can be spelt by the title's units in order:
-    /// bit `j` of `reach` is set when `q[..j]` can be.
-    fn pinyin_feasible(&self, k: &Keys, q: &Query) -> bool {
-        let n = q.pin.len();
-        let done = 1u128 << n;
-        let mut reach = 1u128;
-        for u in k.units.iter() {
-            let s = &self.syms.list[u.sym as usize];
-            let mut add = (reach & q.positions(s.ch)) << 1;
-            for &r in &s.readings {
-                let mut cand = reach;
-                for (t, &b) in self.syms.reading(r).iter().enumerate() {
-                    cand &= q.ascii[b as usize & 127] >> t;
-                    if cand == 0 {
-                        break;
-                    }
-                    add |= cand << (t + 1);
-                }
-            }
-            reach |= add;
-            if reach & done != 0 {
-                return true;
-            }
+    /// How one title matches, cheaply (no scores): its tier and the key it matches on.
+    /// The same (tier, key) as [`Index::match_item`] gives, which also scores.
+    fn classify(&self, i: usize, q: &Query) -> Option<(Tier, Via)> {
+        if let Some(c) = q.one_ascii {
+            return self.classify_one(i, c);
         }
-        false
+        let k = &self.keys[i];
+        let title = if !q.atoms.is_empty() && q.tmask & !self.tmask[i] == 0 {
+            title_tier(k, q)
+        } else {
+            None
+        };
+        if title.is_some_and(|t| t <= Tier::Prefix) {
+            return title.map(|t| (t, Via::Title));
+        }
+        let pinyin = if !q.pin.is_empty() && q.pmask & !self.pmask[i] == 0 {
+            pinyin_tier(self.units_of(i), q)
+        } else {
+            None
+        };
+        match (title, pinyin) {
+            (Some(t), Some(p)) if p < t => Some((p, Via::Pinyin)),
+            (Some(t), _) => Some((t, Via::Title)),
+            (None, Some(p)) => Some((p, Via::Pinyin)),
+            (None, None) => None,
+        }
+    }
+
+    /// [`Index::classify`] for a query of one ASCII letter or digit, from the masks alone
+    /// (their bits for a–z and 0–9 are exact, not hashed).
+    fn classify_one(&self, i: usize, c: char) -> Option<(Tier, Via)> {
+        let h = &self.heads[i];
+        let bit = char_bit(c);
+        let title = if h.first == c {
+            Some(if h.len == 1 {
+                Tier::Exact
+            } else {
+                Tier::Prefix
+            })
+        } else if self.tmask[i] & bit != 0 {
+            Some(Tier::Contiguous)
+        } else {
+            None
+        };
+        if title.is_some_and(|t| t <= Tier::Prefix) {
+            return title.map(|t| (t, Via::Title));
+        }
+        let pinyin = if h.unit0 & bit != 0 {
+            Some(Tier::Prefix)
+        } else if h.initials & bit != 0 {
+            Some(Tier::Contiguous)
+        } else {
+            None
+        };
+        match (title, pinyin) {
+            (Some(t), Some(p)) if p < t => Some((p, Via::Pinyin)),
+            (Some(t), _) => Some((t, Via::Title)),
+            (None, Some(p)) => Some((p, Via::Pinyin)),
+            (None, None) => None,
+        }
+    }
+
+    /// Matches and scores one title; `None` when it does not match.
+    fn match_item(&self, i: usize, q: &Query, m: &mut Matcher, dp: &mut Dp) -> Option<Hit> {
+        let (tier, via) = self.classify(i, q)?;
+        let score = match via {
+            Via::Title => {
+                let hay = haystack(&self.keys[i]);
+                q.atoms
+                    .iter()
+                    .map(|a| a.score(hay, m).map_or(0, i32::from))
+                    .sum()
+            }
+            _ => dp.score(self.units_of(i), q).map_or(0, |(_, s)| s),
+        };
+        Some(Hit {
+            item: i as u32,
+            tier,
+            score,
+            via,
+        })
     }
 
     /// The title's characters the hit matched (indices of [`Item::title`]'s chars, sorted).
@@ -252,8 +304,72 @@ impl Index {
                 out.dedup();
                 out
             }
-            Via::Pinyin => Dp::default().path(&self.syms, k, q),
+            Via::Pinyin if q.bound == self.generation => {
+                Dp::default().path(self.units_of(hit.item as usize), q)
+            }
+            Via::Pinyin => {
+                let mut q = q.clone();
+                q.bind(self);
+                Dp::default().path(self.units_of(hit.item as usize), &q)
+            }
         }
+    }
+}
+
+/// The title match's tier: exact, prefix or substring of the whitespace-free title, else
+/// fuzzy when every word of the query is a subsequence of the title (what nucleo's fuzzy
+/// atoms require; nucleo then only scores).
+fn title_tier(k: &Keys, q: &Query) -> Option<Tier> {
+    match k.compact.find(&*q.compact) {
+        Some(0) if k.compact.len() == q.compact.len() => Some(Tier::Exact),
+        Some(0) => Some(Tier::Prefix),
+        Some(_) => Some(Tier::Contiguous),
+        None => q
+            .words
+            .iter()
+            .all(|w| is_subsequence(w, &k.folded))
+            .then_some(Tier::Fuzzy),
+    }
+}
+
+fn is_subsequence(needle: &[char], hay: &str) -> bool {
+    let mut it = hay.chars();
+    needle.iter().all(|&c| it.any(|h| h == c))
+}
+
+/// The pinyin match's tier, by three bit-parallel scans at once (bit `j`: `q[..j]` spelt):
+/// `any` may skip units (fuzzy), `run` restarts at every unit but never skips
+/// (contiguous), `head` starts at the first unit only (prefix). The DP's best path has the
+/// same tier: it minimises gaps first, then prefers the first unit.
+fn pinyin_tier(units: &[Unit], q: &Query) -> Option<Tier> {
+    let done = 1u128 << q.pin.len();
+    let (mut any, mut run, mut head) = (1u128, 0u128, 1u128);
+    let mut contiguous = false;
+    for u in units {
+        let (mut a, mut r, mut h) = (0, 0, 0);
+        let from_run = run | 1;
+        for p in q.spellings(u.sym) {
+            a |= (any & p.starts) << p.len;
+            r |= (from_run & p.starts) << p.len;
+            h |= (head & p.starts) << p.len;
+        }
+        any |= a;
+        run = r;
+        head = h;
+        if head & done != 0 {
+            return Some(Tier::Prefix);
+        }
+        contiguous |= run & done != 0;
+        if contiguous && head == 0 {
+            return Some(Tier::Contiguous);
+        }
+    }
+    if contiguous {
+        Some(Tier::Contiguous)
+    } else if any & done != 0 {
+        Some(Tier::Fuzzy)
+    } else {
+        None
     }
 }
 
@@ -290,6 +406,10 @@ pub struct Query {
     text: String,
     compact: String,
     atoms: Vec<Atom>,
+    /// The words of `text`, as chars.
+    words: Vec<Vec<char>>,
+    /// The query when it is one ASCII letter or digit (the first keystroke's fast path).
+    one_ascii: Option<char>,
     tmask: u64,
     /// The characters the pinyin match spells: letters, digits, Han.
     pin: Vec<char>,
@@ -297,6 +417,22 @@ pub struct Query {
     /// Bit `j` set when `pin[j]` is that ASCII character.
     ascii: Box<[u128; 128]>,
     other: Vec<(char, u128)>,
+    /// For each symbol of the index it is bound to, its spellings that occur in `pin`:
+    /// `spelt[first[s]..first[s + 1]]`.
+    first: Vec<u32>,
+    spelt: Vec<Spelling>,
+    /// The generation of the index the table is for (0: none).
+    bound: u64,
+}
+
+/// A spelling of a symbol (itself, or a prefix of a reading) and where in the query it
+/// occurs: bit `j` of `starts` set when `pin[j..j + len]` is it.
+#[derive(Debug, Clone, Copy)]
+struct Spelling {
+    starts: u128,
+    len: u8,
+    /// The whole reading (or the character itself), not a prefix.
+    full: bool,
 }
 
 impl Query {
@@ -335,6 +471,15 @@ impl Query {
                 )
             })
             .collect();
+        let words = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| w.chars().collect())
+            .collect();
+        let one_ascii = match compact.as_bytes() {
+            [b] if b.is_ascii_alphanumeric() => Some(*b as char),
+            _ => None,
+        };
         let tmask = compact.chars().fold(0, |m, c| m | char_bit(c));
         let pin: Vec<char> = compact
             .chars()
@@ -356,11 +501,63 @@ impl Query {
             text,
             compact,
             atoms,
+            words,
+            one_ascii,
             tmask,
             pin,
             pmask,
             ascii,
             other,
+            first: Vec::new(),
+            spelt: Vec::new(),
+            bound: 0,
+        }
+    }
+
+    /// Builds the spelling table for `index`'s symbols (a few thousand: cheap, once per
+    /// query), so that matching a title never looks at a reading the query cannot use.
+    fn bind(&mut self, index: &Index) {
+        self.first.clear();
+        self.spelt.clear();
+        self.bound = index.generation;
+        if self.pin.is_empty() {
+            return;
+        }
+        let syms = &index.syms;
+        for s in &syms.list {
+            self.first.push(self.spelt.len() as u32);
+            let own = self.positions(s.ch);
+            if own != 0 {
+                self.spelt.push(Spelling {
+                    starts: own,
+                    len: 1,
+                    full: true,
+                });
+            }
+            for &r in &s.readings {
+                let spelt = syms.reading(r);
+                let mut cand = u128::MAX;
+                for (t, &b) in spelt.iter().enumerate() {
+                    cand &= self.ascii[b as usize & 127] >> t;
+                    if cand == 0 {
+                        break;
+                    }
+                    self.spelt.push(Spelling {
+                        starts: cand,
+                        len: t as u8 + 1,
+                        full: t + 1 == spelt.len(),
+                    });
+                }
+            }
+        }
+        self.first.push(self.spelt.len() as u32);
+    }
+
+    fn spellings(&self, sym: u32) -> &[Spelling] {
+        let s = sym as usize;
+        match (self.first.get(s), self.first.get(s + 1)) {
+            (Some(&a), Some(&b)) => &self.spelt[a as usize..b as usize],
+            _ => &[],
         }
     }
 
@@ -405,21 +602,21 @@ struct Dp {
 
 impl Dp {
     /// The best pinyin score of the title, with its tier; `None` when it does not match.
-    fn score(&mut self, syms: &Syms, k: &Keys, q: &Query) -> Option<(Tier, i32)> {
-        let (best, _) = self.run(syms, k, q, false)?;
+    fn score(&mut self, units: &[Unit], q: &Query) -> Option<(Tier, i32)> {
+        let (best, _) = self.run(units, q, false)?;
         Some(decode(best))
     }
 
     /// The title's characters on the best pinyin path.
-    fn path(&mut self, syms: &Syms, k: &Keys, q: &Query) -> Vec<usize> {
-        let Some((_, end)) = self.run(syms, k, q, true) else {
+    fn path(&mut self, units: &[Unit], q: &Query) -> Vec<usize> {
+        let Some((_, end)) = self.run(units, q, true) else {
             return Vec::new();
         };
         let m = q.pin.len() + 1;
         let mut out = Vec::new();
         let (mut i, mut j) = (end as i32, q.pin.len());
         while i >= 0 && j > 0 {
-            out.push(k.units[i as usize].pos as usize);
+            out.push(units[i as usize].pos as usize);
             let (pi, pj) = self.back[i as usize * m + j];
             i = pi;
             j = pj as usize;
@@ -428,8 +625,10 @@ impl Dp {
         out
     }
 
-    /// Runs the DP; returns the best score and the unit it ends on.
-    fn run(&mut self, syms: &Syms, k: &Keys, q: &Query, trace: bool) -> Option<(i32, usize)> {
+    /// Runs the DP over the units that can spell part of the query; returns the best score
+    /// and the unit it ends on. `adj[j]`: best with `q[..j]` spelt and the previous unit
+    /// used; `far[j]`: with an earlier one used (the next use costs a gap).
+    fn run(&mut self, units: &[Unit], q: &Query, trace: bool) -> Option<(i32, usize)> {
         let m = q.pin.len();
         let w = m + 1;
         for v in [
@@ -443,60 +642,67 @@ impl Dp {
         }
         if trace {
             self.back.clear();
-            self.back.resize(k.units.len() * w, (-1, 0));
+            self.back.resize(units.len() * w, (-1, 0));
         }
         let mut best = NEG;
         let mut best_at = 0;
-        for (i, u) in k.units.iter().enumerate() {
-            let s = &syms.list[u.sym as usize];
+        // Whether `adj` holds anything (else the merge into `far` is skipped).
+        let mut live = false;
+        for (i, u) in units.iter().enumerate() {
+            let spellings = q.spellings(u.sym);
+            if spellings.is_empty() && !live {
+                continue;
+            }
             let bound = if u.boundary { BOUNDARY } else { 0 };
             self.next.fill(NEG);
-            for j in 0..m {
-                let (v, from) = if j == 0 {
-                    (if i == 0 { PREFIX } else { 0 } + bound, -1)
-                } else {
-                    let a = self.adj[j].saturating_add(CONSEC);
-                    let f = self.far[j].saturating_add(bound - GAP);
-                    if a >= f {
-                        (a, i as i32 - 1)
+            let mut any = false;
+            for p in spellings {
+                let mut bits = p.starts;
+                let add = i32::from(p.len) * CHAR + if p.full { FULL } else { 0 };
+                while bits != 0 {
+                    let j = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let (v, from) = if j == 0 {
+                        (if i == 0 { PREFIX } else { 0 } + bound, -1)
                     } else {
-                        (f, self.far_from[j])
+                        let a = if live {
+                            self.adj[j].saturating_add(CONSEC)
+                        } else {
+                            NEG
+                        };
+                        let f = self.far[j].saturating_add(bound - GAP);
+                        if a >= f {
+                            (a, i as i32 - 1)
+                        } else {
+                            (f, self.far_from[j])
+                        }
+                    };
+                    if v <= NEG {
+                        continue;
                     }
-                };
-                if v <= NEG {
-                    continue;
-                }
-                let mut put = |to: usize, add: i32, next: &mut Vec<i32>| {
-                    if v + add > next[to] {
-                        next[to] = v + add;
+                    let to = j + p.len as usize;
+                    if v + add > self.next[to] {
+                        self.next[to] = v + add;
+                        any = true;
                         if trace {
                             self.back[i * w + to] = (from, j as u8);
                         }
                     }
-                };
-                if q.pin[j] == s.ch {
-                    put(j + 1, CHAR + FULL, &mut self.next);
                 }
-                for &r in &s.readings {
-                    let spelt = syms.reading(r);
-                    for (t, &b) in spelt.iter().enumerate() {
-                        if j + t >= m || q.pin[j + t] != b as char {
-                            break;
-                        }
-                        let full = if t + 1 == spelt.len() { FULL } else { 0 };
-                        put(j + t + 1, (t as i32 + 1) * CHAR + full, &mut self.next);
+            }
+            if live {
+                // `adj` is about unit i - 1: from unit i + 1 on it is a gap away.
+                for j in 1..w {
+                    if self.adj[j] > self.far[j] {
+                        self.far[j] = self.adj[j];
+                        self.far_from[j] = i as i32 - 1;
                     }
                 }
             }
-            for j in 1..=m {
-                if self.adj[j] > self.far[j] {
-                    self.far[j] = self.adj[j];
-                    self.far_from[j] = i as i32 - 1;
-                }
-            }
             std::mem::swap(&mut self.adj, &mut self.next);
-            if self.adj[m] > best {
-                best = self.adj[m];
+            live = any;
+            if self.adj[w - 1] > best {
+                best = self.adj[w - 1];
                 best_at = i;
             }
         }
@@ -524,20 +730,35 @@ fn decode(total: i32) -> (Tier, i32) {
     (tier, base + if prefix { 32 } else { 0 } - gaps * 16)
 }
 
+/// Hits ranked (scored) at once; the rest are scored when asked for
+/// ([`Search::rank_upto`]), a class (tier and key) at a time.
+pub const RANK_FIRST: usize = 256;
+
 /// The current query over an index, with its ranked hits.
+///
+/// Matching classifies every title cheaply (tier and key, no score); only the best classes,
+/// enough to fill [`RANK_FIRST`] rows, are scored and sorted. The others wait in `pending`
+/// in class order, each class in index order, and are scored when a row of theirs is asked
+/// for, so what is shown is always in its final order.
 pub struct Search {
     matcher: Matcher,
     dp: Dp,
     query: Query,
     generation: u64,
     hits: Vec<Hit>,
+    /// Every matching title, in index order (what the next, longer query re-matches).
+    matched: Vec<u32>,
+    /// Matching titles not scored yet, by class: (class, item).
+    pending: Vec<(u8, u32)>,
+    /// Where `pending` starts (the ones before it were scored into `hits`).
+    next_pending: usize,
 }
 
 impl std::fmt::Debug for Search {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Search")
             .field("query", &self.query.text)
-            .field("hits", &self.hits.len())
+            .field("hits", &self.len())
             .finish()
     }
 }
@@ -548,6 +769,11 @@ impl Default for Search {
     }
 }
 
+/// A class: tier first, then the title's own characters before its pinyin.
+fn class_of(tier: Tier, via: Via) -> u8 {
+    (tier as u8) * 2 + u8::from(via == Via::Pinyin)
+}
+
 impl Search {
     pub fn new() -> Search {
         Search {
@@ -556,13 +782,17 @@ impl Search {
             query: Query::new(""),
             generation: 0,
             hits: Vec::new(),
+            matched: Vec::new(),
+            pending: Vec::new(),
+            next_pending: 0,
         }
     }
 
-    /// Matches `raw` over `index` and ranks the hits. When the normalised query extends the
-    /// previous one on the same index, only the previous hits are matched again.
+    /// Matches `raw` over `index`; returns the hits ranked so far (at least the first
+    /// [`RANK_FIRST`], or all). When the normalised query extends the previous one on the
+    /// same index, only the previous hits are matched again.
     pub fn update(&mut self, index: &Index, raw: &str) -> &[Hit] {
-        let q = Query::new(raw);
+        let mut q = Query::new(raw);
         let same_index = self.generation == index.generation;
         if same_index && q.text == self.query.text {
             return &self.hits;
@@ -578,33 +808,90 @@ impl Search {
                     via: Via::All,
                 })
                 .collect();
+            self.matched = (0..index.len() as u32).collect();
+            self.pending.clear();
+            self.next_pending = 0;
             self.query = q;
             return &self.hits;
         }
-        let mut hits = Vec::new();
-        if narrowing {
-            for h in &self.hits {
-                if let Some(h) =
-                    index.match_item(h.item as usize, &q, &mut self.matcher, &mut self.dp)
-                {
-                    hits.push(h);
-                }
-            }
+        q.bind(index);
+        let candidates = if narrowing {
+            std::mem::take(&mut self.matched)
         } else {
-            for i in 0..index.len() {
-                if let Some(h) = index.match_item(i, &q, &mut self.matcher, &mut self.dp) {
-                    hits.push(h);
-                }
+            (0..index.len() as u32).collect()
+        };
+        let mut found: Vec<(u8, u32)> = Vec::with_capacity(candidates.len());
+        let mut counts = [0usize; 8];
+        for &i in &candidates {
+            if let Some((t, v)) = index.classify(i as usize, &q) {
+                let c = class_of(t, v);
+                counts[c as usize] += 1;
+                found.push((c, i));
             }
         }
-        hits.sort_unstable_by_key(rank_key);
-        self.hits = hits;
+        self.matched = candidates;
+        self.matched.clear();
+        self.matched.extend(found.iter().map(|f| f.1));
+        // Bucket by class (stable: index order inside a class).
+        let mut start = [0usize; 9];
+        for c in 0..8 {
+            start[c + 1] = start[c] + counts[c];
+        }
+        let mut pending = vec![(0u8, 0u32); found.len()];
+        let mut at = start;
+        for f in found {
+            pending[at[f.0 as usize]] = f;
+            at[f.0 as usize] += 1;
+        }
+        self.pending = pending;
+        self.next_pending = 0;
+        self.hits.clear();
         self.query = q;
+        self.rank_upto(index, RANK_FIRST)
+    }
+
+    /// Scores and sorts pending classes until at least `n` hits are ranked (or all are);
+    /// returns the ranked hits.
+    pub fn rank_upto(&mut self, index: &Index, n: usize) -> &[Hit] {
+        if self.generation != index.generation {
+            return &self.hits;
+        }
+        while self.hits.len() < n && self.next_pending < self.pending.len() {
+            let class = self.pending[self.next_pending].0;
+            let from = self.hits.len();
+            while let Some(&(c, i)) = self.pending.get(self.next_pending) {
+                if c != class {
+                    break;
+                }
+                self.next_pending += 1;
+                if let Some(h) =
+                    index.match_item(i as usize, &self.query, &mut self.matcher, &mut self.dp)
+                {
+                    self.hits.push(h);
+                }
+            }
+            self.hits[from..].sort_unstable_by_key(rank_key);
+        }
         &self.hits
     }
 
+    /// Every hit, ranked.
+    pub fn rank_all(&mut self, index: &Index) -> &[Hit] {
+        self.rank_upto(index, usize::MAX)
+    }
+
+    /// The hits ranked so far (the best ones; [`Search::len`] counts all).
     pub fn hits(&self) -> &[Hit] {
         &self.hits
+    }
+
+    /// How many titles match.
+    pub fn len(&self) -> usize {
+        self.hits.len() + self.pending.len() - self.next_pending
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn query(&self) -> &Query {

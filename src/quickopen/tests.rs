@@ -11,7 +11,8 @@ fn index(titles: &[&str]) -> Index {
 /// The titles `q` finds, best first.
 fn find(ix: &Index, q: &str) -> Vec<String> {
     let mut s = Search::new();
-    s.update(ix, q)
+    s.update(ix, q);
+    s.rank_all(ix)
         .iter()
         .map(|h| ix.items()[h.item as usize].title.clone())
         .collect()
@@ -118,7 +119,8 @@ fn ranking_exact_then_prefix_then_contiguous_then_fuzzy() {
         ]
     );
     let mut s = Search::new();
-    let tiers: Vec<Tier> = s.update(&ix, "redis").iter().map(|h| h.tier).collect();
+    s.update(&ix, "redis");
+    let tiers: Vec<Tier> = s.rank_all(&ix).iter().map(|h| h.tier).collect();
     assert_eq!(
         tiers,
         [Tier::Exact, Tier::Prefix, Tier::Contiguous, Tier::Fuzzy]
@@ -135,7 +137,8 @@ fn pinyin_ranking_prefix_then_contiguous_then_gaps() {
         ["数据监控", "大数据监控", "数据丢失与监控", "数据同步监控"]
     );
     let mut s = Search::new();
-    let tiers: Vec<Tier> = s.update(&ix, "sjjk").iter().map(|h| h.tier).collect();
+    s.update(&ix, "sjjk");
+    let tiers: Vec<Tier> = s.rank_all(&ix).iter().map(|h| h.tier).collect();
     assert_eq!(
         tiers,
         [Tier::Prefix, Tier::Contiguous, Tier::Fuzzy, Tier::Fuzzy]
@@ -163,14 +166,19 @@ fn narrowing_gives_what_a_fresh_search_gives() {
         let mut typed = Search::new();
         for n in 1..=q.chars().count() {
             let part: String = q.chars().take(n).collect();
-            let got: Vec<Hit> = typed.update(&ix, &part).to_vec();
+            typed.update(&ix, &part);
+            let got: Vec<Hit> = typed.rank_all(&ix).to_vec();
             let mut fresh = Search::new();
-            assert_eq!(got, fresh.update(&ix, &part), "{part}");
+            fresh.update(&ix, &part);
+            assert_eq!(got, fresh.rank_all(&ix), "{part}");
         }
         // Backspace: not an extension, a full search again.
         let back: String = q.chars().take(1).collect();
-        let got = typed.update(&ix, &back).to_vec();
-        assert_eq!(got, Search::new().update(&ix, &back));
+        typed.update(&ix, &back);
+        let got = typed.rank_all(&ix).to_vec();
+        let mut fresh = Search::new();
+        fresh.update(&ix, &back);
+        assert_eq!(got, fresh.rank_all(&ix));
     }
 }
 
@@ -179,8 +187,10 @@ fn a_new_index_is_searched_afresh() {
     let a = index(&["数据同步"]);
     let b = index(&["数据备份", "数据同步"]);
     let mut s = Search::new();
-    assert_eq!(s.update(&a, "sj").len(), 1);
-    assert_eq!(s.update(&b, "sj").len(), 2);
+    s.update(&a, "sj");
+    assert_eq!(s.len(), 1);
+    s.update(&b, "sj");
+    assert_eq!(s.len(), 2);
 }
 
 #[test]
@@ -242,4 +252,82 @@ fn titles_are_sanitised_and_cut() {
     assert_eq!(ix.items()[0].title, "标题");
     assert_eq!(ix.items()[1].title.chars().count(), MAX_TITLE_CHARS);
     assert!(finds(&ix, "biaoti", "标题"));
+}
+
+#[test]
+fn only_the_best_classes_are_scored_at_first_and_the_rest_on_demand() {
+    // 600 titles: 300 prefix matches of "sj" (数据…), 300 contiguous ones (大数据…).
+    let titles: Vec<String> = (0..600)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("数据同步 {i}")
+            } else {
+                format!("大数据平台 {i}")
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+    let ix = index(&refs);
+    let mut s = Search::new();
+    let first = s.update(&ix, "sj").len();
+    assert_eq!(first, 300, "one class fills the first {RANK_FIRST} rows");
+    assert_eq!(s.len(), 600);
+    assert!(s.hits().iter().all(|h| h.tier == Tier::Prefix));
+    let all = s.rank_all(&ix).to_vec();
+    assert_eq!(all.len(), 600);
+    assert!(all[300..].iter().all(|h| h.tier == Tier::Contiguous));
+    // In final order: newest (index order) first within equal scores.
+    assert!(all[..300].windows(2).all(|w| w[0].item < w[1].item));
+}
+
+#[test]
+fn the_one_character_fast_path_agrees_with_the_keys() {
+    let mut titles: Vec<&str> = LIB.to_vec();
+    titles.extend([
+        "s",
+        "S3 对象存储",
+        "2024 年终总结",
+        "k8s 扩容",
+        "  x  ",
+        "",
+        "数",
+    ]);
+    let ix = index(&titles);
+    for c in ('a'..='z').chain('0'..='9') {
+        let q = Query::new(&c.to_string());
+        assert_eq!(q.one_ascii, Some(c));
+        let mut slow = q.clone();
+        slow.one_ascii = None;
+        slow.bind(&ix);
+        for (i, t) in titles.iter().enumerate() {
+            assert_eq!(ix.classify_one(i, c), ix.classify(i, &slow), "{c} {t:?}");
+        }
+    }
+}
+
+#[test]
+fn the_cheap_tier_is_the_scored_tier() {
+    let ix = index(LIB);
+    for q in [
+        "s", "sj", "sjtb", "cg", "chong", "redis", "rhc", "xw", "数据", "hang", "yh", "kfk",
+    ] {
+        let query = {
+            let mut q = Query::new(q);
+            q.bind(&ix);
+            q
+        };
+        let mut m = Matcher::new(Config::DEFAULT);
+        let mut dp = Dp::default();
+        for (i, title) in LIB.iter().enumerate() {
+            let cheap = ix.classify(i, &query);
+            let full = ix.match_item(i, &query, &mut m, &mut dp);
+            assert_eq!(cheap, full.map(|h| (h.tier, h.via)), "{q} {title}");
+            if let Some(h) = full
+                && h.via == Via::Pinyin
+            {
+                let (tier, _) = dp.score(ix.units_of(i), &query).unwrap();
+                assert_eq!(tier, h.tier, "{q} {title}");
+            }
+        }
+    }
 }

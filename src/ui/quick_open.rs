@@ -101,9 +101,7 @@ impl QuickOpen {
 
     /// (titles shown, titles in the index); `None` while loading.
     pub fn count(&self) -> Option<(usize, usize)> {
-        self.index
-            .as_ref()
-            .map(|ix| (self.search.hits().len(), ix.len()))
+        self.index.as_ref().map(|ix| (self.search.len(), ix.len()))
     }
 
     /// The selected article.
@@ -124,6 +122,15 @@ impl QuickOpen {
         }
         self.selected = 0;
         self.scroll.set(0);
+    }
+
+    /// Scores the hits down to two pages past the selection (the matcher ranks the best
+    /// ones first and the rest when they are looked at).
+    fn rank_around_selection(&mut self) {
+        if let Some(ix) = &self.index {
+            let want = self.selected + 2 * self.page.get().max(1) + 1;
+            self.search.rank_upto(ix, want);
+        }
     }
 
     fn push_text(&mut self, text: &str) {
@@ -147,8 +154,7 @@ impl QuickOpen {
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let n = self.search.hits().len();
-        let last = n.saturating_sub(1);
+        let last = self.search.len().saturating_sub(1);
         let page = self.page.get().max(1);
         match key.code {
             KeyCode::Esc => return Outcome::Close,
@@ -178,6 +184,7 @@ impl QuickOpen {
             }
             _ => {}
         }
+        self.rank_around_selection();
         Outcome::None
     }
 
