@@ -211,7 +211,11 @@ impl Index {
         if title.is_some_and(|t| t <= Tier::Prefix) {
             return title.map(|t| (t, Via::Title));
         }
-        let pinyin = if !q.pin.is_empty() && q.pmask & !self.pmask[i] == 0 {
+        // The query's first character must begin a spelling of some unit.
+        let pinyin = if !q.pin.is_empty()
+            && q.pmask & !self.pmask[i] == 0
+            && q.first_bit & self.heads[i].initials != 0
+        {
             pinyin_tier(self.units_of(i), q)
         } else {
             None
@@ -320,15 +324,16 @@ impl Index {
 /// fuzzy when every word of the query is a subsequence of the title (what nucleo's fuzzy
 /// atoms require; nucleo then only scores).
 fn title_tier(k: &Keys, q: &Query) -> Option<Tier> {
+    // A substring of the whitespace-free title has each word as a subsequence: test that
+    // first, it rejects most titles without a substring search.
+    if !q.words.iter().all(|w| is_subsequence(w, &k.folded)) {
+        return None;
+    }
     match k.compact.find(&*q.compact) {
         Some(0) if k.compact.len() == q.compact.len() => Some(Tier::Exact),
         Some(0) => Some(Tier::Prefix),
         Some(_) => Some(Tier::Contiguous),
-        None => q
-            .words
-            .iter()
-            .all(|w| is_subsequence(w, &k.folded))
-            .then_some(Tier::Fuzzy),
+        None => Some(Tier::Fuzzy),
     }
 }
 
@@ -410,6 +415,8 @@ pub struct Query {
     words: Vec<Vec<char>>,
     /// The query when it is one ASCII letter or digit (the first keystroke's fast path).
     one_ascii: Option<char>,
+    /// `char_bit` of `pin[0]`.
+    first_bit: u64,
     tmask: u64,
     /// The characters the pinyin match spells: letters, digits, Han.
     pin: Vec<char>,
@@ -418,8 +425,8 @@ pub struct Query {
     ascii: Box<[u128; 128]>,
     other: Vec<(char, u128)>,
     /// For each symbol of the index it is bound to, its spellings that occur in `pin`:
-    /// `spelt[first[s]..first[s + 1]]`.
-    first: Vec<u32>,
+    /// `spelt[range[s].0..range[s].1]`.
+    range: Vec<(u32, u32)>,
     spelt: Vec<Spelling>,
     /// The generation of the index the table is for (0: none).
     bound: u64,
@@ -486,6 +493,7 @@ impl Query {
             .filter(|&c| !keys::is_separator(c))
             .collect();
         let pmask = pin.iter().fold(0, |m, &c| m | char_bit(c));
+        let first_bit = pin.first().map_or(0, |&c| char_bit(c));
         let mut ascii = Box::new([0u128; 128]);
         let mut other: Vec<(char, u128)> = Vec::new();
         for (j, &c) in pin.iter().enumerate() {
@@ -503,12 +511,13 @@ impl Query {
             atoms,
             words,
             one_ascii,
+            first_bit,
             tmask,
             pin,
             pmask,
             ascii,
             other,
-            first: Vec::new(),
+            range: Vec::new(),
             spelt: Vec::new(),
             bound: 0,
         }
@@ -517,7 +526,7 @@ impl Query {
     /// Builds the spelling table for `index`'s symbols (a few thousand: cheap, once per
     /// query), so that matching a title never looks at a reading the query cannot use.
     fn bind(&mut self, index: &Index) {
-        self.first.clear();
+        self.range.clear();
         self.spelt.clear();
         self.bound = index.generation;
         if self.pin.is_empty() {
@@ -525,7 +534,7 @@ impl Query {
         }
         let syms = &index.syms;
         for s in &syms.list {
-            self.first.push(self.spelt.len() as u32);
+            let start = self.spelt.len() as u32;
             let own = self.positions(s.ch);
             if own != 0 {
                 self.spelt.push(Spelling {
@@ -549,14 +558,13 @@ impl Query {
                     });
                 }
             }
+            self.range.push((start, self.spelt.len() as u32));
         }
-        self.first.push(self.spelt.len() as u32);
     }
 
     fn spellings(&self, sym: u32) -> &[Spelling] {
-        let s = sym as usize;
-        match (self.first.get(s), self.first.get(s + 1)) {
-            (Some(&a), Some(&b)) => &self.spelt[a as usize..b as usize],
+        match self.range.get(sym as usize) {
+            Some(&(a, b)) if a < b => self.spelt.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
