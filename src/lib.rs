@@ -13,6 +13,7 @@ pub mod import;
 pub mod index;
 pub mod present;
 mod progress;
+pub mod quickopen;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -4,6 +4,7 @@ pub(crate) mod articles;
 pub mod classify;
 pub mod feeds;
 mod schema;
+pub mod titles;
 mod tree;
 pub mod unread;
 pub mod user;

@@ -10,6 +10,7 @@ pub mod draw;
 pub mod keymap;
 pub mod overlays;
 pub mod panes;
+pub mod quick_open;
 pub mod render;
 pub mod strings;
 pub mod theme;
